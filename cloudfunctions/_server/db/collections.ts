@@ -1,0 +1,159 @@
+/**
+ * The cloud database's collections and their indexes, declared once (DESIGN.md section 2).
+ *
+ * The local cloud creates exactly these collections and indexes; `npm run build` writes the same declarations to
+ * `cloudfunctions/database.indexes.json` for creating them in the WeChat Cloud console. A field that holds an array
+ * (`ancestors`, `scopeAncestors`) makes the index multikey, as in MongoDB: one entry per element.
+ */
+
+export type IndexDirection = 1 | -1;
+
+export interface IndexSpec {
+  /** Stable name, used by the query plan and the console setup. */
+  readonly name: string;
+  /** Indexed fields in order; dotted paths reach into sub-documents. */
+  readonly fields: ReadonlyArray<readonly [string, IndexDirection]>;
+  /** At most one document per key. */
+  readonly unique?: boolean;
+  /** Documents whose indexed fields are all missing or null are left out (so many may lack the field). */
+  readonly sparse?: boolean;
+}
+
+export interface CollectionSpec {
+  readonly description: string;
+  readonly indexes: readonly IndexSpec[];
+}
+
+export const COLLECTIONS = {
+  persons: {
+    description: 'citizens, guests and dependants: encrypted identity, masked copies, national facts, color, code seeds',
+    indexes: [
+      { name: 'openid', fields: [['openid', 1]], unique: true, sparse: true },
+      { name: 'idHash', fields: [['idHash', 1]], unique: true, sparse: true },
+    ],
+  },
+  code_events: {
+    description: 'append-only color changes',
+    indexes: [
+      {
+        name: 'personId_at',
+        fields: [
+          ['personId', 1],
+          ['at', -1],
+        ],
+      },
+    ],
+  },
+  checkins: {
+    description: 'one daily check-in per person and Asia/Shanghai day',
+    indexes: [
+      {
+        name: 'personId_date',
+        fields: [
+          ['personId', 1],
+          ['date', -1],
+        ],
+        unique: true,
+      },
+    ],
+  },
+  sites: {
+    description: 'registration sites as a tree',
+    indexes: [{ name: 'ancestors', fields: [['ancestors', 1]] }],
+  },
+  positions: {
+    description: 'scanner positions as a tree, each held by one person at a time',
+    indexes: [
+      { name: 'holderOpenid', fields: [['holder.openid', 1]] },
+      { name: 'parentId', fields: [['parentId', 1]] },
+      { name: 'ancestors', fields: [['ancestors', 1]] },
+      {
+        name: 'status_role_lastActiveAt',
+        fields: [
+          ['status', 1],
+          ['role', 1],
+          ['lastActiveAt', 1],
+        ],
+      },
+    ],
+  },
+  invites: {
+    description: 'hashed one-time codes for claiming a position',
+    indexes: [{ name: 'codeHash', fields: [['codeHash', 1]], unique: true }],
+  },
+  scans: {
+    description: 'one per registration at a gate; _id is the client scanId',
+    indexes: [
+      {
+        name: 'scopeAncestors_scannedAt',
+        fields: [
+          ['scopeAncestors', 1],
+          ['scannedAt', -1],
+        ],
+      },
+      {
+        name: 'personId_scannedAt',
+        fields: [
+          ['personId', 1],
+          ['scannedAt', -1],
+        ],
+      },
+    ],
+  },
+  applications: {
+    description: 'senior scanner applications and replacements',
+    indexes: [
+      {
+        name: 'status_createdAt',
+        fields: [
+          ['status', 1],
+          ['createdAt', -1],
+        ],
+      },
+    ],
+  },
+  alerts: {
+    description: 'non-green or fever scans, visible to every position above',
+    indexes: [
+      {
+        name: 'scopeAncestors_at',
+        fields: [
+          ['scopeAncestors', 1],
+          ['at', -1],
+        ],
+      },
+    ],
+  },
+  sms_outbox: {
+    description: 'every SMS due, dispatched at least once',
+    indexes: [
+      {
+        name: 'status_nextAttemptAt',
+        fields: [
+          ['status', 1],
+          ['nextAttemptAt', 1],
+        ],
+      },
+    ],
+  },
+  grants: {
+    description: 'reveal authorisations given by the initiator',
+    indexes: [
+      {
+        name: 'granteePositionId_expiresAt',
+        fields: [
+          ['granteePositionId', 1],
+          ['expiresAt', -1],
+        ],
+      },
+    ],
+  },
+  audit: {
+    description: 'append-only audit of privileged actions',
+    indexes: [{ name: 'at', fields: [['at', -1]] }],
+  },
+} as const satisfies Record<string, CollectionSpec>;
+
+export type CollectionName = keyof typeof COLLECTIONS;
+
+export const COLLECTION_NAMES = Object.keys(COLLECTIONS) as CollectionName[];

@@ -1,0 +1,399 @@
+/**
+ * The cloud database's wire protocol, served from the embedded store.
+ *
+ * wx-server-sdk (through @cloudbase/database) sends `send(action, params)` with EJSON strings in MongoDB syntax;
+ * this class answers every action it sends, in the shapes the SDK reads back, with the cloud's own quirks:
+ * the server SDK's limit (default 100, at most 1000), `serverDate` ($tcb_server_date), `set` as replace-upsert,
+ * duplicate-key errors on unique indexes, and document-level transactions that see their own writes and commit
+ * atomically (optimistic: a document changed by someone else since the transaction read it is a conflict, which
+ * the SDK's runTransaction retries).
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { BSONRegExp, EJSON } from 'bson';
+import { StoreError, Store, type Doc, type DocId, type Filter, type Order } from './store';
+
+export type WireParams = Record<string, unknown>;
+export type WireReply = Record<string, unknown>;
+
+const SERVER_SDK_DEFAULT_LIMIT = 100;
+const SERVER_SDK_MAX_LIMIT = 1000;
+const TRANSACTION_TTL_MS = 30_000;
+
+interface Transaction {
+  id: string;
+  startedAt: number;
+  /** revision of every document the transaction has looked at, when it first did (null: absent). */
+  reads: Map<string, number | null>;
+  /** staged writes: the document's new content, or null for a removal. */
+  writes: Map<string, { collection: string; id: DocId; doc: Doc | null }>;
+}
+
+const txKey = (collection: string, id: DocId) => `${collection}\u0000${String(id)}`;
+
+function conflict(): StoreError {
+  return new StoreError(
+    'DATABASE_TRANSACTION_CONFLICT',
+    '[ResourceUnavailable.TransactionConflict] Transaction is conflict, maybe resource operated by others.',
+  );
+}
+
+export function newDocId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+export class DatabaseEngine {
+  private readonly transactions = new Map<string, Transaction>();
+
+  constructor(
+    readonly store: Store,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Answers one wire action. Never throws: failures come back as `{ code, message }` like the cloud's. */
+  async send(action: string, params: WireParams = {}): Promise<WireReply> {
+    const requestId = randomUUID();
+    try {
+      return { requestId, ...this.dispatch(action, params ?? {}) };
+    } catch (err) {
+      if (err instanceof StoreError) return { requestId, code: err.code, message: err.message };
+      const message = err instanceof Error ? err.message : String(err);
+      return { requestId, code: 'DATABASE_REQUEST_FAILED', message: `[InvalidParameter] ${message}` };
+    }
+  }
+
+  private dispatch(action: string, p: WireParams): WireReply {
+    const tx = this.transactionOf(p.transactionId);
+    switch (action) {
+      case 'database.addCollection':
+        if (!this.store.createCollection(String(p.collectionName))) {
+          throw new StoreError('DATABASE_REQUEST_FAILED', '[ResourceInUse] Table exist.');
+        }
+        return {};
+      case 'database.getDocument':
+        return { data: { list: this.getDocuments(p, tx).map((d) => EJSON.stringify(d, { relaxed: false })) } };
+      case 'database.calculateDocument':
+        return { data: { total: this.count(p) } };
+      case 'database.insertDocument':
+        return { data: { insertedIds: this.insert(p, tx) } };
+      case 'database.modifyDocument':
+        return { data: this.modify(p, tx) };
+      case 'database.modifyAndReturnDoc':
+        return { data: this.modifyAndReturn(p, tx) };
+      case 'database.removeDocument':
+        return { data: { deleted: this.remove(p, tx) } };
+      case 'database.aggregateDocuments':
+        return { data: { list: this.aggregate(p).map((d) => EJSON.stringify(d, { relaxed: false })) } };
+      case 'database.startTransaction':
+        return { transactionId: this.startTransaction() };
+      case 'database.commitTransaction':
+        this.commit(this.requireTransaction(tx));
+        return {};
+      case 'database.abortTransaction':
+        this.transactions.delete(this.requireTransaction(tx).id);
+        return {};
+      case 'database.getInTransaction': {
+        const doc = this.txRead(this.requireTransaction(tx), String(p.collectionName), p._id as DocId);
+        return { data: EJSON.stringify(doc ?? null, { relaxed: false }) };
+      }
+      case 'database.updateDocInTransaction': {
+        const t = this.requireTransaction(tx);
+        const collection = String(p.collectionName);
+        const id = p._id as DocId;
+        const data = this.parse(p.data) as Record<string, unknown>;
+        const before = this.txRead(t, collection, id);
+        if (!before && !p.upsert) return { updated: '0' };
+        const after = p.upsert ? { ...this.withoutId(data), _id: id } : Store.applyUpdate(before!, data).doc;
+        this.txWrite(t, collection, id, after);
+        return { updated: before ? '1' : '0', upserted: before ? null : JSON.stringify([{ _id: id }]) };
+      }
+      case 'database.deleteDocInTransaction': {
+        const t = this.requireTransaction(tx);
+        const collection = String(p.collectionName);
+        const before = this.txRead(t, collection, p._id as DocId);
+        if (before) this.txWrite(t, collection, p._id as DocId, null);
+        return { deleted: before ? '1' : '0' };
+      }
+      default:
+        throw new StoreError('INVALID_PARAM', `unknown database action: ${action}`);
+    }
+  }
+
+  // ---- parsing ---------------------------------------------------------------------------------------------
+
+  /** EJSON from the wire into values mingo understands: RegExp for BSONRegExp, Date for serverDate. */
+  private parse(raw: unknown): unknown {
+    if (raw === undefined || raw === null || raw === '') return undefined;
+    const value = typeof raw === 'string' ? EJSON.parse(raw, { relaxed: true }) : raw;
+    return this.revive(value);
+  }
+
+  private revive(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map((v) => this.revive(v));
+    if (value instanceof BSONRegExp) return new RegExp(value.pattern, value.options.replace(/[^gimsuy]/g, ''));
+    if (value && typeof value === 'object' && !(value instanceof Date) && !(value instanceof RegExp)) {
+      const obj = value as Record<string, unknown>;
+      if ('$tcb_server_date' in obj) {
+        const offset = Number((obj.$tcb_server_date as { offset?: number })?.offset ?? 0);
+        return new Date(this.now() + offset);
+      }
+      if ((obj as { _bsontype?: string })._bsontype === 'ObjectID' || (obj as { _bsontype?: string })._bsontype === 'ObjectId') {
+        return String(obj);
+      }
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(obj)) out[k] = this.revive(v);
+      return out;
+    }
+    return value;
+  }
+
+  private filterOf(p: WireParams): Filter {
+    const filter = this.parse(p.query);
+    if (filter === undefined) return {};
+    if (!filter || typeof filter !== 'object' || Array.isArray(filter)) {
+      throw new StoreError('INVALID_PARAM', 'query must be an object');
+    }
+    return filter as Filter;
+  }
+
+  private orderOf(p: WireParams): Order {
+    const order = this.parse(p.order);
+    if (!order) return [];
+    if (Array.isArray(order)) {
+      // the older wire form: [{ field, direction }]
+      return order.map((o: { field: string; direction: string }) => [o.field, o.direction === 'desc' ? -1 : 1]);
+    }
+    return Object.entries(order as Record<string, number>).map(([f, d]) => [f, d < 0 ? -1 : 1]);
+  }
+
+  private limitOf(p: WireParams): number {
+    const requested = typeof p.limit === 'number' && p.limit > 0 ? p.limit : SERVER_SDK_DEFAULT_LIMIT;
+    return Math.min(requested, SERVER_SDK_MAX_LIMIT);
+  }
+
+  private withoutId(doc: Record<string, unknown>): Record<string, unknown> {
+    const { _id: _ignored, ...rest } = doc;
+    return rest;
+  }
+
+  private docIdOf(p: WireParams): DocId {
+    const filter = this.filterOf(p);
+    const id = filter._id;
+    if (typeof id !== 'string' && typeof id !== 'number') throw new StoreError('INVALID_PARAM', 'docId不能为空');
+    return id;
+  }
+
+  private requireDocOperation(p: WireParams): void {
+    if (p.queryType !== 'DOC') {
+      throw new StoreError(
+        'DATABASE_REQUEST_FAILED',
+        '[FailedOperation] a transaction supports single-document operations only (doc().get/set/update/remove, add)',
+      );
+    }
+  }
+
+  // ---- plain operations --------------------------------------------------------------------------------------
+
+  private getDocuments(p: WireParams, tx: Transaction | undefined): Doc[] {
+    const collection = String(p.collectionName);
+    const projection = this.parse(p.projection) as Record<string, unknown> | undefined;
+    if (tx) {
+      this.requireDocOperation(p);
+      const doc = this.txRead(tx, collection, this.docIdOf(p));
+      return doc ? [doc] : [];
+    }
+    const limit = p.queryType === 'DOC' ? 1 : this.limitOf(p);
+    const skip = typeof p.offset === 'number' && p.offset > 0 ? p.offset : 0;
+    return this.store.find(collection, this.filterOf(p), { order: this.orderOf(p), skip, limit, projection }).docs;
+  }
+
+  private count(p: WireParams): number {
+    const collection = String(p.collectionName);
+    const filter = this.filterOf(p);
+    if (Object.keys(filter).length === 0) return this.store.count(collection);
+    return this.store.find(collection, filter).docs.length;
+  }
+
+  private insert(p: WireParams, tx: Transaction | undefined): DocId[] {
+    const collection = String(p.collectionName);
+    const items = Array.isArray(p.data) ? p.data : [p.data];
+    const docs = items.map((item) => {
+      const doc = this.parse(item);
+      if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new StoreError('INVALID_PARAM', '参数必需是非空对象');
+      const d = doc as Doc;
+      if (d._id === undefined || d._id === null || d._id === '') d._id = newDocId();
+      return d;
+    });
+    if (tx) {
+      for (const doc of docs) {
+        if (this.txRead(tx, collection, doc._id)) throw this.duplicateId(collection);
+        this.txWrite(tx, collection, doc._id, doc);
+      }
+    } else {
+      this.store.transaction(() => docs.forEach((doc) => this.store.insert(collection, doc)));
+    }
+    return docs.map((d) => d._id);
+  }
+
+  private duplicateId(collection: string): StoreError {
+    return new StoreError(
+      'DATABASE_REQUEST_FAILED',
+      `[FailedOperation] E11000 duplicate key error collection: ${collection} index: _id_`,
+    );
+  }
+
+  private modify(p: WireParams, tx: Transaction | undefined): { updated: number; upsert_id?: DocId } {
+    const collection = String(p.collectionName);
+    const data = this.parse(p.data) as Record<string, unknown> | undefined;
+    if (!data || typeof data !== 'object') throw new StoreError('INVALID_PARAM', '参数必需是非空对象');
+    const replace = p.merge === false;
+
+    if (tx) {
+      this.requireDocOperation(p);
+      const id = this.docIdOf(p);
+      const before = this.txRead(tx, collection, id);
+      if (!before && !p.upsert) return { updated: 0 };
+      if (replace) {
+        this.txWrite(tx, collection, id, { ...this.withoutId(data), _id: id });
+        return before ? { updated: 1 } : { updated: 0, upsert_id: id };
+      }
+      const { doc, changed } = Store.applyUpdate(before ?? { _id: id }, data);
+      this.txWrite(tx, collection, id, doc);
+      return before ? { updated: changed ? 1 : 0 } : { updated: 0, upsert_id: id };
+    }
+
+    return this.store.transaction(() => {
+      const filter = this.filterOf(p);
+      const multi = p.queryType !== 'DOC' && p.multi !== false;
+      const matches = this.store.find(collection, filter, multi ? {} : { limit: 1 }).docs;
+      if (matches.length === 0) {
+        if (!p.upsert) return { updated: 0 };
+        const seed: Doc = { _id: (filter._id as DocId) ?? newDocId() };
+        const doc = replace ? { ...this.withoutId(data), _id: seed._id } : Store.applyUpdate(seed, data).doc;
+        this.store.insert(collection, doc as Doc);
+        return { updated: 0, upsert_id: seed._id };
+      }
+      let updated = 0;
+      for (const before of matches) {
+        if (replace) {
+          this.store.replace(collection, before, { ...this.withoutId(data), _id: before._id } as Doc);
+        } else {
+          const { doc, changed } = Store.applyUpdate(before, data);
+          if (!changed) continue;
+          this.store.replace(collection, before, doc);
+        }
+        updated++;
+      }
+      return { updated };
+    });
+  }
+
+  private modifyAndReturn(p: WireParams, tx: Transaction | undefined): { updated: number; doc?: string } {
+    const collection = String(p.collectionName);
+    const data = this.parse(p.data) as Record<string, unknown>;
+    if (tx) {
+      this.requireDocOperation(p);
+      const id = this.docIdOf(p);
+      const before = this.txRead(tx, collection, id);
+      if (!before) return { updated: 0 };
+      const { doc } = Store.applyUpdate(before, data);
+      this.txWrite(tx, collection, id, doc);
+      return { updated: 1, doc: EJSON.stringify(doc, { relaxed: false }) };
+    }
+    return this.store.transaction(() => {
+      const [before] = this.store.find(collection, this.filterOf(p), { order: this.orderOf(p), limit: 1 }).docs;
+      if (!before) return { updated: 0 };
+      const { doc, changed } = Store.applyUpdate(before, data);
+      if (changed) this.store.replace(collection, before, doc);
+      return { updated: changed ? 1 : 0, doc: EJSON.stringify(doc, { relaxed: false }) };
+    });
+  }
+
+  private remove(p: WireParams, tx: Transaction | undefined): number {
+    const collection = String(p.collectionName);
+    if (tx) {
+      this.requireDocOperation(p);
+      const id = this.docIdOf(p);
+      if (!this.txRead(tx, collection, id)) return 0;
+      this.txWrite(tx, collection, id, null);
+      return 1;
+    }
+    return this.store.transaction(() => {
+      const multi = p.queryType !== 'DOC' && p.multi !== false;
+      const matches = this.store.find(collection, this.filterOf(p), multi ? {} : { limit: 1 }).docs;
+      let deleted = 0;
+      for (const doc of matches) if (this.store.remove(collection, doc._id)) deleted++;
+      return deleted;
+    });
+  }
+
+  private aggregate(p: WireParams): Doc[] {
+    const stages = (Array.isArray(p.stages) ? p.stages : []) as Array<{ stageKey: string; stageValue: string }>;
+    const pipeline = stages.map(({ stageKey, stageValue }) => ({
+      [stageKey]: this.revive(EJSON.parse(stageValue, { relaxed: true })),
+    }));
+    return this.store.aggregate(String(p.collectionName), pipeline);
+  }
+
+  // ---- transactions -----------------------------------------------------------------------------------------
+
+  private startTransaction(): string {
+    this.expireTransactions();
+    const id = randomUUID();
+    this.transactions.set(id, { id, startedAt: this.now(), reads: new Map(), writes: new Map() });
+    return id;
+  }
+
+  private expireTransactions(): void {
+    const now = this.now();
+    for (const [id, tx] of this.transactions) if (now - tx.startedAt > TRANSACTION_TTL_MS) this.transactions.delete(id);
+  }
+
+  private transactionOf(id: unknown): Transaction | undefined {
+    if (id === undefined || id === null || id === '') return undefined;
+    const tx = this.transactions.get(String(id));
+    if (!tx) {
+      throw new StoreError('DATABASE_REQUEST_FAILED', '[FailedOperation] transaction not found: it ended or expired');
+    }
+    return tx;
+  }
+
+  private requireTransaction(tx: Transaction | undefined): Transaction {
+    if (!tx) throw new StoreError('INVALID_PARAM', 'transactionId is required');
+    return tx;
+  }
+
+  private txRead(tx: Transaction, collection: string, id: DocId): Doc | null {
+    const key = txKey(collection, id);
+    const staged = tx.writes.get(key);
+    if (staged) return staged.doc;
+    const found = this.store.get(collection, id);
+    if (!tx.reads.has(key)) tx.reads.set(key, found ? found.rev : null);
+    return found ? found.doc : null;
+  }
+
+  private txWrite(tx: Transaction, collection: string, id: DocId, doc: Doc | null): void {
+    const key = txKey(collection, id);
+    if (!tx.reads.has(key)) tx.reads.set(key, this.store.revision(collection, id));
+    tx.writes.set(key, { collection, id, doc });
+  }
+
+  private commit(tx: Transaction): void {
+    this.transactions.delete(tx.id);
+    this.store.transaction(() => {
+      for (const [key, rev] of tx.reads) {
+        const [collection, id] = key.split('\u0000');
+        if (this.store.revision(collection, id) !== rev) throw conflict();
+      }
+      for (const { collection, id, doc } of tx.writes.values()) {
+        const current = this.store.get(collection, id);
+        if (doc === null) {
+          if (current) this.store.remove(collection, id);
+        } else if (current) {
+          this.store.replace(collection, current.doc, doc);
+        } else {
+          this.store.insert(collection, doc);
+        }
+      }
+    });
+  }
+}
