@@ -1,0 +1,60 @@
+/**
+ * Bootstrap (API.md 2.1): when no initiator exists, create the root site (省政务服务和数字化建设管理局) and the one
+ * initiator position (rule 13), active and bound to the given openid. Fixed ids make it idempotent, also when two
+ * starts race: the second insert meets the first one's document and changes nothing.
+ */
+import { Repository } from '../db/repository';
+import type { PositionDoc, SiteDoc } from '../db/documents';
+import type { SystemContext } from '../router';
+
+export const ROOT_SITE_ID = 'site-root';
+export const INITIATOR_POSITION_ID = 'position-initiator';
+
+/** 省政务服务和数字化建设管理局, 长春. */
+const ROOT_SITE = {
+  name: '吉林省政务服务和数字化建设管理局',
+  address: '吉林省长春市南关区人民大街',
+  location: { type: 'Point', coordinates: [125.3245, 43.8868] },
+  radiusM: 1000,
+} as const;
+
+export interface BootstrapResult {
+  created: boolean;
+  siteId: string;
+  positionId: string;
+}
+
+export async function bootstrapInitiator(ctx: SystemContext, openid: string): Promise<BootstrapResult> {
+  const sites = new Repository<SiteDoc>(ctx.db, 'sites');
+  const positions = new Repository<PositionDoc>(ctx.db, 'positions');
+  const existing = await positions.get(INITIATOR_POSITION_ID);
+  if (existing) return { created: false, siteId: existing.siteId, positionId: existing._id };
+
+  await sites.insertUnique({
+    _id: ROOT_SITE_ID,
+    name: ROOT_SITE.name,
+    type: 'gov',
+    address: ROOT_SITE.address,
+    location: { type: 'Point', coordinates: [...ROOT_SITE.location.coordinates] },
+    radiusM: ROOT_SITE.radiusM,
+    parentSiteId: null,
+    ancestors: [],
+    uscc: null,
+    createdAt: ctx.now,
+    createdBy: null,
+  });
+  const created = await positions.insertUnique({
+    _id: INITIATOR_POSITION_ID,
+    role: 'initiator',
+    siteId: ROOT_SITE_ID,
+    parentId: null,
+    ancestors: [],
+    holder: { openid, personId: null },
+    status: 'active',
+    disabledReason: null,
+    lastActiveAt: ctx.now,
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+  });
+  return { created, siteId: ROOT_SITE_ID, positionId: INITIATOR_POSITION_ID };
+}

@@ -1,0 +1,11 @@
+/**
+ * Timer triggers (API.md `cron`), scheduled by config.json. Each trigger is added here together with its entry
+ * in config.json, so that no schedule points at code that does not exist.
+ */
+import { createFunction } from '../../_server/router';
+
+export const main = createFunction({
+  name: 'cron',
+  actions: {},
+  timers: {},
+});

@@ -1,0 +1,73 @@
+/**
+ * The local cloud's stand-ins for what lies outside WeChat Cloud: the clock (moved by /dev/clock), the state of
+ * the external services (taken down by /dev/faults) and the SMS sender (read back through /dev/sms). They are
+ * lent to the hosted functions through the `__jxmLocalCloud` global (cloudfunctions/_server/ports.ts).
+ */
+import type { Clock } from '../../cloudfunctions/_server/ports';
+
+export class LocalClock implements Clock {
+  offsetMs = 0;
+
+  nowMs(): number {
+    return Date.now() + this.offsetMs;
+  }
+
+  now(): Date {
+    return new Date(this.nowMs());
+  }
+
+  /** `{ offsetMs }` shifts the clock; `{ now }` sets it to that instant (and keeps it running from there). */
+  set(setting: { offsetMs?: number; now?: string }): void {
+    if (typeof setting.now === 'string') this.offsetMs = new Date(setting.now).getTime() - Date.now();
+    else this.offsetMs = setting.offsetMs ?? 0;
+  }
+}
+
+export const EXTERNAL_SERVICES = ['realname', 'national', 'sms'] as const;
+export type ExternalService = (typeof EXTERNAL_SERVICES)[number];
+export type ServiceState = 'up' | 'down';
+
+export class Faults {
+  private readonly state: Record<ExternalService, ServiceState> = { realname: 'up', national: 'up', sms: 'up' };
+
+  isDown(service: ExternalService): boolean {
+    return this.state[service] === 'down';
+  }
+
+  set(service: ExternalService, state: ServiceState): void {
+    this.state[service] = state;
+  }
+
+  snapshot(): Record<ExternalService, ServiceState> {
+    return { ...this.state };
+  }
+}
+
+export interface SentSms {
+  phone: string;
+  text: string;
+  template: string;
+  status: 'sent' | 'failed';
+  at: string;
+}
+
+/** Records every message it is asked to send; fails them while /dev/faults has SMS down. */
+export class LocalSmsSender {
+  private readonly log: SentSms[] = [];
+
+  constructor(
+    private readonly clock: LocalClock,
+    private readonly faults: Faults,
+  ) {}
+
+  async send(message: { phone: string; text: string; template: string }): Promise<void> {
+    const down = this.faults.isDown('sms');
+    this.log.push({ ...message, status: down ? 'failed' : 'sent', at: this.clock.now().toISOString() });
+    if (down) throw new Error('SMS gateway unavailable (local fault injected)');
+  }
+
+  /** What was asked for this phone, oldest first. */
+  sentTo(phone: string): SentSms[] {
+    return this.log.filter((m) => m.phone === phone);
+  }
+}
