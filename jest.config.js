@@ -4,9 +4,13 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+    '^.+\\.ts$': [
+      '@swc/jest',
+      { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+    ],
   },
-  // the crash and fault suites run on their own (npm run test:faults) or are listed here explicitly
+  // test/fault/ holds the long fault-injection suites, run by npm run test:faults
   testPathIgnorePatterns: ['/node_modules/', '/test/fault/'],
   testTimeout: 30000,
+  globalSetup: '<rootDir>/test/global-setup.js',
 };

@@ -118,7 +118,10 @@ function writeIndexDeclarations() {
       })),
     })),
   };
-  fs.writeFileSync(path.join(ROOT, 'cloudfunctions', 'database.indexes.json'), JSON.stringify(out, null, 2) + '\n');
+  fs.writeFileSync(
+    path.join(ROOT, 'cloudfunctions', 'database.indexes.json'),
+    JSON.stringify(out, null, 2) + '\n',
+  );
 }
 
 async function packMiniprogramNpm() {

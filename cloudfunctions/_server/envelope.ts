@@ -1,5 +1,11 @@
 /** The reply envelope of API.md section 1, and the error a use case raises to produce `ok:false`. */
-import { ERROR_MESSAGES, type ApiError, type Envelope, type ErrorCode, type FieldErrors } from '../../miniprogram/core/errors';
+import {
+  ERROR_MESSAGES,
+  type ApiError,
+  type Envelope,
+  type ErrorCode,
+  type FieldErrors,
+} from '../../miniprogram/core/errors';
 
 /**
  * A domain failure: the action stops, nothing it started is kept, and the caller gets this code with a Chinese

@@ -10,7 +10,10 @@ export function redact(text: string): string {
     .slice(0, 300);
 }
 
-export function logEvent(event: string, details: Record<string, string | number | boolean | null> = {}): void {
+export function logEvent(
+  event: string,
+  details: Record<string, string | number | boolean | null> = {},
+): void {
   console.log(JSON.stringify({ event, ...details }));
 }
 

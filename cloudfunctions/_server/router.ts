@@ -37,7 +37,10 @@ export interface ActionDefinition<P, D> {
   handle(params: P, ctx: RequestContext): Promise<D>;
 }
 
-export function defineAction<P, D>(params: Schema<P>, handle: (params: P, ctx: RequestContext) => Promise<D>) {
+export function defineAction<P, D>(
+  params: Schema<P>,
+  handle: (params: P, ctx: RequestContext) => Promise<D>,
+) {
   return { params, handle } satisfies ActionDefinition<P, D>;
 }
 
@@ -67,7 +70,8 @@ export function createFunction(definition: FunctionDefinition): CloudFunctionMai
       if (!openid) return await runSystem(definition, event);
       if (!isPlainObject(event)) return failure('BAD_REQUEST', undefined, { _: 'type' });
       const { action } = event;
-      if (action === undefined || action === null) return failure('BAD_REQUEST', undefined, { action: 'required' });
+      if (action === undefined || action === null)
+        return failure('BAD_REQUEST', undefined, { action: 'required' });
       if (typeof action !== 'string') return failure('BAD_REQUEST', undefined, { action: 'type' });
       const definitionOfAction = Object.prototype.hasOwnProperty.call(definition.actions, action)
         ? definition.actions[action]

@@ -96,7 +96,9 @@ export const v = {
   oneOf<const T extends readonly string[]>(values: T): Schema<T[number]> {
     return schema((value, path, errors) => {
       if (typeof value !== 'string') return fail(errors, path, 'type');
-      return (values as readonly string[]).includes(value) ? (value as T[number]) : fail(errors, path, 'enum');
+      return (values as readonly string[]).includes(value)
+        ? (value as T[number])
+        : fail(errors, path, 'enum');
     });
   },
 

@@ -25,7 +25,10 @@ class HttpFailure extends Error {
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -55,7 +58,9 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
       else chunks.push(chunk);
     });
     req.on('end', () =>
-      tooLarge ? reject(new HttpFailure(413, 'BAD_REQUEST', { body: 'tooLong' })) : resolve(Buffer.concat(chunks)),
+      tooLarge
+        ? reject(new HttpFailure(413, 'BAD_REQUEST', { body: 'tooLong' }))
+        : resolve(Buffer.concat(chunks)),
     );
     req.on('error', reject);
   });
@@ -129,7 +134,10 @@ async function handleDev(
     } else {
       throw new HttpFailure(400, 'BAD_REQUEST', { offsetMs: 'required' });
     }
-    return send(res, 200, { ok: true, data: { now: cloud.clock.now().toISOString(), offsetMs: cloud.clock.offsetMs } });
+    return send(res, 200, {
+      ok: true,
+      data: { now: cloud.clock.now().toISOString(), offsetMs: cloud.clock.offsetMs },
+    });
   }
 
   if (endpoint === 'timers' && method === 'POST' && parts.length === 4) {
@@ -152,7 +160,8 @@ async function handleDev(
       else if (body[key] !== 'up' && body[key] !== 'down') fields[key] = 'enum';
     }
     if (Object.keys(fields).length > 0) throw new HttpFailure(400, 'BAD_REQUEST', fields);
-    for (const [service, state] of Object.entries(body)) cloud.faults.set(service as ExternalService, state as 'up' | 'down');
+    for (const [service, state] of Object.entries(body))
+      cloud.faults.set(service as ExternalService, state as 'up' | 'down');
     return send(res, 200, { ok: true, data: cloud.faults.snapshot() });
   }
 

@@ -17,7 +17,8 @@ export interface LocalKeys {
 export function loadOrCreateKeys(dataDir: string): { keys: LocalKeys; created: boolean; file: string } {
   const dir = join(dataDir, 'keys');
   const file = join(dir, 'local-keys.json');
-  if (existsSync(file)) return { keys: JSON.parse(readFileSync(file, 'utf8')) as LocalKeys, created: false, file };
+  if (existsSync(file))
+    return { keys: JSON.parse(readFileSync(file, 'utf8')) as LocalKeys, created: false, file };
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
   const keyId = `k${new Date().toISOString().slice(0, 10).replace(/-/g, '')}`;

@@ -3,10 +3,10 @@
  * bundled functions that are uploaded, their timer triggers, the stand-ins for external services, and the HTTP
  * face of API.md section 1 — all in one process, on loopback.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { COLLECTION_NAMES, COLLECTIONS } from '../../cloudfunctions/_server/db/collections';
 import { DatabaseEngine } from './db/engine';
 import { Store } from './db/store';
@@ -44,7 +44,12 @@ export interface LocalCloud {
   close(): Promise<void>;
 }
 
-export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
+/** The repository root, found from this file whether it runs from source or from dist/. */
+export const REPO_ROOT = (() => {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'project.config.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+})();
 
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
   const dataDir = resolve(options.dataDir);
@@ -70,19 +75,33 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   functions.load();
 
   const runTimer = (functionName: string, trigger: string) =>
-    functions.invoke(functionName, { Type: 'Timer', TriggerName: trigger, Time: clock.now().toISOString() }, { openid: null });
+    functions.invoke(
+      functionName,
+      { Type: 'Timer', TriggerName: trigger, Time: clock.now().toISOString() },
+      { openid: null },
+    );
 
   if (options.bootstrapOpenid && functions.has('org')) {
-    const reply = (await functions.invoke('org', { $system: 'bootstrap', openid: options.bootstrapOpenid }, { openid: null })) as {
+    const reply = (await functions.invoke(
+      'org',
+      { $system: 'bootstrap', openid: options.bootstrapOpenid },
+      { openid: null },
+    )) as {
       ok: boolean;
     };
     if (!reply?.ok) throw new Error(`bootstrap failed: ${JSON.stringify(reply)}`);
   }
 
-  const scheduler = new TimerScheduler(functions.triggers(), () => clock.nowMs(), async (t) => {
-    const reply = (await runTimer(t.functionName, t.name)) as { ok?: boolean };
-    console.log(JSON.stringify({ event: 'timer', fn: t.functionName, trigger: t.name, ok: Boolean(reply?.ok) }));
-  });
+  const scheduler = new TimerScheduler(
+    functions.triggers(),
+    () => clock.nowMs(),
+    async (t) => {
+      const reply = (await runTimer(t.functionName, t.name)) as { ok?: boolean };
+      console.log(
+        JSON.stringify({ event: 'timer', fn: t.functionName, trigger: t.name, ok: Boolean(reply?.ok) }),
+      );
+    },
+  );
   if (options.timers) scheduler.start();
 
   const server: Server = createHttpServer({ clock, faults, sms, functions, runTimer });

@@ -7,7 +7,8 @@ import { REPO_ROOT, startLocalCloud } from './local-cloud';
 
 async function main(): Promise<void> {
   const port = Number(process.env.JXM_PORT ?? 3900);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`JXM_PORT is not a port: ${process.env.JXM_PORT}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`JXM_PORT is not a port: ${process.env.JXM_PORT}`);
   const dataDir = process.env.JXM_DATA_DIR || join(REPO_ROOT, '.data');
   const bootstrap = process.env.JXM_BOOTSTRAP_OPENID ?? 'dev-initiator';
   const started = Date.now();

@@ -66,7 +66,8 @@ export function checkSeam(internals: SdkInternals = resolveSdkInternals()): stri
   const problems: string[] = [];
   for (const [name, version] of Object.entries(PINNED)) {
     const found = internals.versions[name as keyof typeof PINNED];
-    if (found !== version) problems.push(`${name} is ${found}, the local cloud is written against ${version}`);
+    if (found !== version)
+      problems.push(`${name} is ${found}, the local cloud is written against ${version}`);
   }
   if (typeof internals.Db !== 'function' || !/new \w+\.Db\.reqClass\(/.test(internals.querySource)) {
     problems.push('@cloudbase/database no longer builds its requests with Db.reqClass');
@@ -91,7 +92,9 @@ export function installSeam(send: WireSend, call: FunctionCall): SdkInternals {
   const internals = resolveSdkInternals();
   const problems = checkSeam(internals);
   if (problems.length > 0) {
-    throw new Error(`wx-server-sdk's transport seam has moved; the local cloud cannot run:\n- ${problems.join('\n- ')}`);
+    throw new Error(
+      `wx-server-sdk's transport seam has moved; the local cloud cannot run:\n- ${problems.join('\n- ')}`,
+    );
   }
   process.env.TENCENTCLOUD_SECRETID ??= 'local-cloud';
   process.env.TENCENTCLOUD_SECRETKEY ??= 'local-cloud';

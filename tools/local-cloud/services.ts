@@ -28,7 +28,11 @@ export type ExternalService = (typeof EXTERNAL_SERVICES)[number];
 export type ServiceState = 'up' | 'down';
 
 export class Faults {
-  private readonly state: Record<ExternalService, ServiceState> = { realname: 'up', national: 'up', sms: 'up' };
+  private readonly state: Record<ExternalService, ServiceState> = {
+    realname: 'up',
+    national: 'up',
+    sms: 'up',
+  };
 
   isDown(service: ExternalService): boolean {
     return this.state[service] === 'down';

@@ -48,7 +48,8 @@ function parseField(text: string, field: number): FieldMatcher {
       from = parseNumber(a, field);
       to = b === undefined ? (stepText === undefined ? from : max) : parseNumber(b, field);
     }
-    if (from < min || to > max || from > to) throw new Error(`out of range in cron field ${field + 1}: ${part}`);
+    if (from < min || to > max || from > to)
+      throw new Error(`out of range in cron field ${field + 1}: ${part}`);
     for (let v = from; v <= to; v += step) allowed.add(v);
   }
   return (value) => allowed.has(value);

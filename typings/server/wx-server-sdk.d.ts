@@ -9,7 +9,11 @@
 import 'wx-server-sdk';
 
 declare module 'wx-server-sdk' {
-  export function init(config?: { env?: string | symbol; traceUser?: boolean; throwOnNotFound?: boolean }): void;
+  export function init(config?: {
+    env?: string | symbol;
+    traceUser?: boolean;
+    throwOnNotFound?: boolean;
+  }): void;
   export function callFunction(param: ICloud.CallFunctionParam): Promise<ICloud.CallFunctionResult>;
 
   namespace DB {

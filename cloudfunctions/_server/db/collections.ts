@@ -26,7 +26,8 @@ export interface CollectionSpec {
 
 export const COLLECTIONS = {
   persons: {
-    description: 'citizens, guests and dependants: encrypted identity, masked copies, national facts, color, code seeds',
+    description:
+      'citizens, guests and dependants: encrypted identity, masked copies, national facts, color, code seeds',
     indexes: [
       { name: 'openid', fields: [['openid', 1]], unique: true, sparse: true },
       { name: 'idHash', fields: [['idHash', 1]], unique: true, sparse: true },

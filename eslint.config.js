@@ -1,0 +1,56 @@
+// @ts-check
+const tseslint = require('typescript-eslint');
+
+module.exports = tseslint.config(
+  {
+    ignores: [
+      'node_modules/',
+      'miniprogram/miniprogram_npm/',
+      'cloudfunctions/*/index.js',
+      'tools/local-cloud/dist/',
+      '.data/',
+      'coverage/',
+      'bench/results/',
+    ],
+  },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['**/*.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // miniprogram/core is pure: shared by the mini-program and the cloud functions, so no wx, no Node, no SDK
+    files: ['miniprogram/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', 'wx-server-sdk', 'fs', 'crypto', 'path'],
+              message: 'miniprogram/core must stay pure',
+            },
+            {
+              group: ['**/cloudfunctions/**', '**/services/**', '**/pages/**'],
+              message: 'core depends on nothing',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'wx', message: 'miniprogram/core must stay pure: pass values in' },
+        { name: 'process', message: 'miniprogram/core must stay pure' },
+        { name: 'require', message: 'miniprogram/core must stay pure' },
+        { name: 'Buffer', message: 'miniprogram/core must stay pure' },
+        { name: 'getApp', message: 'miniprogram/core must stay pure' },
+      ],
+    },
+  },
+);
