@@ -6,13 +6,44 @@
  * moves, and the external services that `/dev/faults` can take down. Use cases only ever see the ports.
  */
 
+import type { NationalStatus } from '../../miniprogram/core/health-code.rules';
+
 export interface Clock {
   now(): Date;
 }
 
-/** What the local cloud lends the functions it hosts. Grows with each external service (real-name, SMS…). */
+/** An external service did not answer (down, timed out, refused us): the caller falls back as documented. */
+export class ServiceUnavailable extends Error {
+  constructor(service: string) {
+    super(`${service} unavailable`);
+    this.name = 'ServiceUnavailable';
+  }
+}
+
+/** Real-name verification against the Ministry of Public Security's interface (regulation rule 2). */
+export interface RealnameVerifier {
+  /** Throws ServiceUnavailable when the service cannot answer. */
+  verify(identity: { name: string; idNumber: string }): Promise<'match' | 'mismatch'>;
+}
+
+export interface NationalRecord {
+  status: NationalStatus;
+  quarantineUntil: Date | null;
+  /** When the platform flagged (or cleared) the person; null when nothing was ever on record. */
+  flaggedAt: Date | null;
+}
+
+/** The national government service platform's epidemic data (国家政务服务平台防疫数据核验, rule 4). */
+export interface NationalHealthService {
+  /** Throws ServiceUnavailable when the platform cannot answer. */
+  check(identity: { idNumber: string; idHash: string }): Promise<NationalRecord>;
+}
+
+/** What the local cloud lends the functions it hosts: its clock and its stand-ins for external services. */
 export interface LocalCloudHooks {
   clock: Clock;
+  realname: RealnameVerifier;
+  national: NationalHealthService;
 }
 
 declare global {
@@ -24,7 +55,3 @@ export function localCloudHooks(): LocalCloudHooks | undefined {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
-
-export function clock(): Clock {
-  return localCloudHooks()?.clock ?? systemClock;
-}

@@ -13,23 +13,22 @@ import { isPlainObject, validate, type Schema } from '../../miniprogram/core/val
 import { callerOpenid, database, type CloudDatabase } from './cloud';
 import { DomainError, failure, ok } from './envelope';
 import { logFailure } from './log';
-import { clock, type Clock } from './ports';
+import { type Clock } from './ports';
+import { resolvePorts, type Ports } from './services';
 
-/** Everything a use case may rely on for one call. */
-export interface RequestContext {
-  /** The caller, from getWXContext() only. */
-  openid: string;
+/** A platform invocation (no caller): a timer trigger or a system task. */
+export interface SystemContext {
   /** The time of the request, from the clock port (moved by /dev/clock locally). */
   now: Date;
   clock: Clock;
   db: CloudDatabase;
+  ports: Ports;
 }
 
-/** A platform invocation (no caller): a timer trigger or a system task. */
-export interface SystemContext {
-  now: Date;
-  clock: Clock;
-  db: CloudDatabase;
+/** Everything a use case may rely on for one call. */
+export interface RequestContext extends SystemContext {
+  /** The caller, from getWXContext() only. */
+  openid: string;
 }
 
 export interface ActionDefinition<P, D> {
@@ -83,8 +82,7 @@ export function createFunction(definition: FunctionDefinition): CloudFunctionMai
       const checked = validate(definitionOfAction.params, params);
       if (!checked.ok) return failure('BAD_REQUEST', undefined, checked.fields);
 
-      const c = clock();
-      const ctx: RequestContext = { openid, now: c.now(), clock: c, db: database() };
+      const ctx: RequestContext = { ...systemContext(), openid };
       return ok(await definitionOfAction.handle(checked.value, ctx));
     } catch (err) {
       if (err instanceof DomainError) return failure(err.code, err.message, err.fields);
@@ -111,6 +109,10 @@ async function runSystem(definition: FunctionDefinition, event: unknown): Promis
     return failure('NO_IDENTITY');
   }
   if (!handler) return failure('UNKNOWN_ACTION');
-  const c = clock();
-  return ok(await handler(event, { now: c.now(), clock: c, db: database() }));
+  return ok(await handler(event, systemContext()));
+}
+
+function systemContext(): SystemContext {
+  const ports = resolvePorts();
+  return { now: ports.clock.now(), clock: ports.clock, db: database(), ports };
 }

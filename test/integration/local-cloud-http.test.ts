@@ -5,10 +5,13 @@
 import { FUNCTION_NAMES } from '../../miniprogram/core/contracts/functions';
 import { ERROR_CODES } from '../../miniprogram/core/errors';
 import { INITIATOR_POSITION_ID, ROOT_SITE_ID } from '../../cloudfunctions/_server/org/bootstrap';
+import type { PositionDoc, SiteDoc } from '../../cloudfunctions/_server/db/documents';
 import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
 import { call, openLocalCloud } from '../helpers/local-cloud';
 
 let cloud: LocalCloud;
+
+const initiator = () => cloud.store.get('positions', INITIATOR_POSITION_ID)!.doc as unknown as PositionDoc;
 
 beforeAll(async () => {
   cloud = await openLocalCloud({ bootstrapOpenid: 'test-initiator' });
@@ -87,10 +90,7 @@ describe('POST /api/<function>', () => {
     expect(timer.body.error?.code).toBe('BAD_REQUEST');
     const system = await call(cloud, 'org', { $system: 'bootstrap', openid: 'attacker' });
     expect(system.body.error?.code).toBe('BAD_REQUEST');
-    const initiator = cloud.store.get('positions', INITIATOR_POSITION_ID)!.doc as {
-      holder: { openid: string };
-    };
-    expect(initiator.holder.openid).toBe('test-initiator');
+    expect(initiator().holder.openid).toBe('test-initiator');
   });
 
   it('answers only with listed error codes and Chinese messages', async () => {
@@ -108,10 +108,9 @@ describe('POST /api/<function>', () => {
 
 describe('bootstrap (API.md 2.1)', () => {
   it('creates the root site and the one active initiator bound to the bootstrap openid', () => {
-    const site = cloud.store.get('sites', ROOT_SITE_ID)!.doc as Record<string, unknown>;
+    const site = cloud.store.get('sites', ROOT_SITE_ID)!.doc as unknown as SiteDoc;
     expect(site).toMatchObject({ type: 'gov', name: '吉林省政务服务和数字化建设管理局', ancestors: [] });
-    const position = cloud.store.get('positions', INITIATOR_POSITION_ID)!.doc as Record<string, unknown>;
-    expect(position).toMatchObject({
+    expect(initiator()).toMatchObject({
       role: 'initiator',
       status: 'active',
       siteId: ROOT_SITE_ID,
@@ -121,10 +120,7 @@ describe('bootstrap (API.md 2.1)', () => {
 
   it('changes nothing when run again, even with another openid', async () => {
     await cloud.functions.invoke('org', { $system: 'bootstrap', openid: 'someone-else' }, { openid: null });
-    const position = cloud.store.get('positions', INITIATOR_POSITION_ID)!.doc as {
-      holder: { openid: string };
-    };
-    expect(position.holder.openid).toBe('test-initiator');
+    expect(initiator().holder.openid).toBe('test-initiator');
     expect(cloud.store.find('positions', { role: 'initiator' }).docs).toHaveLength(1);
   });
 });

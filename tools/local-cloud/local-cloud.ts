@@ -8,13 +8,14 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { COLLECTION_NAMES, COLLECTIONS } from '../../cloudfunctions/_server/db/collections';
+import type { NationalStatus } from '../../miniprogram/core/health-code.rules';
 import { DatabaseEngine } from './db/engine';
 import { Store } from './db/store';
 import { FunctionHost, currentCaller } from './function-host';
 import { createHttpServer } from './http-server';
 import { exportKeysToEnv, loadOrCreateKeys } from './keys';
 import { installSeam } from './sdk-seam';
-import { Faults, LocalClock, LocalSmsSender } from './services';
+import { Faults, LocalClock, LocalNationalService, LocalRealnameVerifier, LocalSmsSender } from './services';
 import { TimerScheduler } from './timers';
 
 export interface LocalCloudOptions {
@@ -63,7 +64,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const clock = new LocalClock();
   const faults = new Faults();
   const sms = new LocalSmsSender(clock, faults);
-  globalThis.__jxmLocalCloud = { clock };
+  const realname = new LocalRealnameVerifier(faults);
+  const national = new LocalNationalService(faults, (idHash) => {
+    const flag = store.get('risk_flags', idHash)?.doc as
+      { status: NationalStatus; quarantineUntil: Date | null; flaggedAt: Date } | undefined;
+    return flag
+      ? { status: flag.status, quarantineUntil: flag.quarantineUntil, flaggedAt: flag.flaggedAt }
+      : null;
+  });
+  globalThis.__jxmLocalCloud = { clock, realname, national };
 
   const engine = new DatabaseEngine(store, () => clock.nowMs());
   const functions = new FunctionHost(options.functionsDir ?? join(REPO_ROOT, 'cloudfunctions'));

@@ -3,7 +3,19 @@
  * the external services (taken down by /dev/faults) and the SMS sender (read back through /dev/sms). They are
  * lent to the hosted functions through the `__jxmLocalCloud` global (cloudfunctions/_server/ports.ts).
  */
-import type { Clock } from '../../cloudfunctions/_server/ports';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { NationalStatus } from '../../miniprogram/core/health-code.rules';
+import {
+  ServiceUnavailable,
+  type Clock,
+  type NationalHealthService,
+  type NationalRecord,
+  type RealnameVerifier,
+} from '../../cloudfunctions/_server/ports';
+
+/** fixtures/ beside this file, from source or from dist/. */
+const FIXTURES = existsSync(join(__dirname, 'fixtures')) ? 'fixtures' : join('..', 'fixtures');
 
 export class LocalClock implements Clock {
   offsetMs = 0;
@@ -73,5 +85,43 @@ export class LocalSmsSender {
   /** What was asked for this phone, oldest first. */
   sentTo(phone: string): SentSms[] {
     return this.log.filter((m) => m.phone === phone);
+  }
+}
+
+/**
+ * The real-name stand-in: every checksum-valid ID number matches its name (the functions check the checksum
+ * before asking), except the pairs of fixtures/realname-mismatch.json; down while /dev/faults says so.
+ */
+export class LocalRealnameVerifier implements RealnameVerifier {
+  private readonly mismatches: Set<string>;
+
+  constructor(private readonly faults: Faults) {
+    const fixture = JSON.parse(readFileSync(join(__dirname, FIXTURES, 'realname-mismatch.json'), 'utf8')) as {
+      pairs: Array<{ name: string; idNumber: string }>;
+    };
+    this.mismatches = new Set(fixture.pairs.map((p) => `${p.name}|${p.idNumber}`));
+  }
+
+  async verify(identity: { name: string; idNumber: string }): Promise<'match' | 'mismatch'> {
+    if (this.faults.isDown('realname')) throw new ServiceUnavailable('realname');
+    return this.mismatches.has(`${identity.name}|${identity.idNumber}`) ? 'mismatch' : 'match';
+  }
+}
+
+/**
+ * The national platform's stand-in: answers from the risk flags that health.importRiskList stored (so that the
+ * local world is consistent), `normal` for everyone else; down while /dev/faults says so.
+ */
+export class LocalNationalService implements NationalHealthService {
+  constructor(
+    private readonly faults: Faults,
+    private readonly flagOf: (
+      idHash: string,
+    ) => { status: NationalStatus; quarantineUntil: Date | null; flaggedAt: Date } | null,
+  ) {}
+
+  async check(identity: { idNumber: string; idHash: string }): Promise<NationalRecord> {
+    if (this.faults.isDown('national')) throw new ServiceUnavailable('national');
+    return this.flagOf(identity.idHash) ?? { status: 'normal', quarantineUntil: null, flaggedAt: null };
   }
 }

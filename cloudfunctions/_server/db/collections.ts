@@ -31,7 +31,20 @@ export const COLLECTIONS = {
     indexes: [
       { name: 'openid', fields: [['openid', 1]], unique: true, sparse: true },
       { name: 'idHash', fields: [['idHash', 1]], unique: true, sparse: true },
+      { name: 'codeId', fields: [['codeId', 1]], unique: true, sparse: true },
+      {
+        name: 'color_quarantineUntil',
+        fields: [
+          ['color', 1],
+          ['national.quarantineUntil', 1],
+        ],
+      },
     ],
+  },
+  risk_flags: {
+    description:
+      "the province's copy of national risk flags (health.importRiskList); _id is the person's idHash",
+    indexes: [],
   },
   code_events: {
     description: 'append-only color changes',

@@ -2,6 +2,15 @@
  * The shapes of the stored documents (DESIGN.md section 2). Each issue adds the fields its rules need; dates are
  * stored as dates, coordinates as GeoJSON points (what db.Geo.Point serialises to).
  */
+import type {
+  Color,
+  ColorReason,
+  FeverFact,
+  NationalFacts,
+  ProvincialDecision,
+  RiskStatus,
+  Symptom,
+} from '../../../miniprogram/core/health-code.rules';
 import type { DisableReason, PositionStatus, Role, SiteType } from '../../../miniprogram/core/org';
 import type { Identified } from './repository';
 
@@ -44,4 +53,97 @@ export interface PositionDoc extends Identified {
   lastActiveAt: Date;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** Values sealed with AES-256-GCM (privacy/personal-data.ts). */
+export interface SealedIdentity {
+  name: string;
+  idNumber: string;
+  phone: string;
+}
+
+export interface MaskedIdentity {
+  name: string;
+  idNumber: string;
+  phone: string;
+}
+
+export interface StoredSeed {
+  /** The seed, sealed. */
+  seed: string;
+  issuedAt: Date;
+  supersededAt: Date | null;
+}
+
+export interface PersonDoc extends Identified {
+  /** The WeChat account that holds this code (one code per account and per ID number, rule 2). */
+  openid: string;
+  /** Blind index of the ID number. */
+  idHash: string;
+  /** Stable id of the person's dynamic code, shown in the QR. */
+  codeId: string;
+  sealed: SealedIdentity;
+  masked: MaskedIdentity;
+  national: NationalFacts;
+  fever: FeverFact | null;
+  provincial: ProvincialDecision | null;
+  color: Color;
+  colorReason: ColorReason;
+  colorSince: Date;
+  seeds: StoredSeed[];
+  /** The latest daily check-in, kept here for the quarantine release. */
+  latestCheckIn: { date: string; symptoms: Symptom[] } | null;
+  registeredAt: Date;
+  updatedAt: Date;
+}
+
+/** One change of color, append-only (API.md section 4). */
+export interface CodeEventDoc extends Identified {
+  personId: string;
+  from: Color | null;
+  to: Color;
+  reason: ColorReason;
+  /** Who or what changed it: `system:<use case>` or `position:<id>`. */
+  actor: string;
+  at: Date;
+}
+
+export interface CheckInDoc extends Identified {
+  personId: string;
+  /** Asia/Shanghai calendar day. */
+  date: string;
+  symptoms: Symptom[];
+  temperature: number | null;
+  contact: boolean;
+  /** Travel history, sealed. */
+  travel: string | null;
+  at: Date;
+}
+
+/** The province's copy of a national risk flag; _id is the person's idHash. */
+export interface RiskFlagDoc extends Identified {
+  status: RiskStatus;
+  quarantineUntil: Date | null;
+  flaggedAt: Date;
+  source: string;
+}
+
+export interface AuditDoc extends Identified {
+  at: Date;
+  action: string;
+  actorPositionId: string | null;
+  actorOpenid: string | null;
+  target: string | null;
+  reason: string | null;
+  details: Record<string, string | number | boolean | null>;
+}
+
+/** A registration at a gate (issue 5 adds the rest); enough here for a citizen's own history. */
+export interface ScanDoc extends Identified {
+  personId: string | null;
+  scannedAt: Date;
+  site: { id: string; name: string };
+  color: Color;
+  temperature: number;
+  decision: 'allow' | 'deny';
 }

@@ -1,7 +1,12 @@
 /** Provincial health data: risk-list import and the provincial color rule (API.md `health`). */
-import { createFunction } from '../../_server/router';
+import { healthParams } from '../../../miniprogram/core/contracts/health.contract';
+import { importRiskList, setColor } from '../../_server/health/provincial';
+import { createFunction, defineAction } from '../../_server/router';
 
 export const main = createFunction({
   name: 'health',
-  actions: {},
+  actions: {
+    importRiskList: defineAction(healthParams.importRiskList, importRiskList),
+    setColor: defineAction(healthParams.setColor, setColor),
+  },
 });

@@ -1,0 +1,153 @@
+/**
+ * citizen.register (regulation rules 1–3): real-name registration of one code per WeChat account and per ID
+ * number. The identity is checked for real (GB 11643, names, mainland mobiles), verified with the real-name
+ * service, sealed at rest with a blind index for the ID number, and the first color comes from the national
+ * platform and the province's risk list — `bw` while the platform cannot be reached.
+ */
+import type { CitizenParams, CitizenReplies } from '../../../miniprogram/core/contracts/citizen.contract';
+import { shanghaiDate } from '../../../miniprogram/core/calendar';
+import type { FieldErrors } from '../../../miniprogram/core/errors';
+import {
+  UNVERIFIED,
+  colorOf,
+  withNationalFlag,
+  withNationalVerified,
+  type HealthFacts,
+} from '../../../miniprogram/core/health-code.rules';
+import {
+  checkIdNumber,
+  checkName,
+  checkPhone,
+  maskIdNumber,
+  maskName,
+  maskPhone,
+} from '../../../miniprogram/core/identity';
+import type { PersonDoc, RiskFlagDoc } from '../db/documents';
+import { Repository, isDuplicateKeyError } from '../db/repository';
+import { DomainError } from '../envelope';
+import { logEvent } from '../log';
+import { ServiceUnavailable } from '../ports';
+import { blindIndex, randomId, seal } from '../privacy/personal-data';
+import type { RequestContext, SystemContext } from '../router';
+import { codeEvent } from '../health/health-facts';
+
+/** Checks name, ID number and phone; every problem is named, the first decides the code. */
+export function checkIdentity(
+  params: { name: string; idNumber: string; phone: string },
+  today: string,
+): { name: string; idNumber: string; phone: string } {
+  const name = checkName(params.name);
+  const id = checkIdNumber(params.idNumber, today);
+  const phone = checkPhone(params.phone);
+  const fields: FieldErrors = {};
+  if (!name.ok) fields.name = name.problem;
+  if (!id.ok) fields.idNumber = id.problem;
+  if (!phone.ok) fields.phone = phone.problem;
+  if (!name.ok) throw new DomainError('NAME_INVALID', undefined, fields);
+  if (!id.ok) throw new DomainError('ID_INVALID', undefined, fields);
+  if (!phone.ok) throw new DomainError('PHONE_INVALID', undefined, fields);
+  return { name: name.value, idNumber: id.value, phone: phone.value };
+}
+
+/**
+ * The person's national facts now: the platform's answer, then the province's own risk flag if it is newer.
+ * Unreachable platform and no flag: unverified (bw).
+ */
+export async function nationalFactsFor(
+  ctx: SystemContext,
+  identity: { idNumber: string; idHash: string },
+  facts: HealthFacts,
+): Promise<HealthFacts> {
+  let next = facts;
+  try {
+    const record = await ctx.ports.national.check(identity);
+    const known = record.status !== 'normal' || record.flaggedAt !== null;
+    next = known ? withNationalFlag(next, record, record.flaggedAt ?? ctx.now) : withNationalVerified(next);
+  } catch (err) {
+    if (!(err instanceof ServiceUnavailable)) throw err;
+    logEvent('national_unavailable', { at: 'check' });
+  }
+  const flag = await new Repository<RiskFlagDoc>(ctx.db, 'risk_flags').get(identity.idHash);
+  const flaggedAt = next.national.flaggedAt?.getTime() ?? -Infinity;
+  if (flag && flag.flaggedAt.getTime() > flaggedAt) next = withNationalFlag(next, flag, flag.flaggedAt);
+  return next;
+}
+
+/** Which unique index refused the insert: the account already has a code, or the ID number does. */
+function duplicateCode(err: unknown): 'ALREADY_REGISTERED' | 'ID_TAKEN' | null {
+  if (!isDuplicateKeyError(err)) return null;
+  const message = String((err as { message?: unknown }).message ?? '');
+  if (/index:\s*openid/.test(message)) return 'ALREADY_REGISTERED';
+  if (/index:\s*idHash/.test(message)) return 'ID_TAKEN';
+  return null;
+}
+
+export async function register(
+  params: CitizenParams<'register'>,
+  ctx: RequestContext,
+): Promise<CitizenReplies['register']> {
+  const identity = checkIdentity(params, shanghaiDate(ctx.now));
+  const keys = ctx.ports.keys();
+  const idHash = blindIndex(keys, 'id', identity.idNumber);
+  const persons = new Repository<PersonDoc>(ctx.db, 'persons');
+  if (await persons.first({ openid: ctx.openid })) throw new DomainError('ALREADY_REGISTERED');
+  if (await persons.first({ idHash })) throw new DomainError('ID_TAKEN');
+
+  let verdict: 'match' | 'mismatch';
+  try {
+    verdict = await ctx.ports.realname.verify({ name: identity.name, idNumber: identity.idNumber });
+  } catch (err) {
+    if (err instanceof ServiceUnavailable) throw new DomainError('REALNAME_UNAVAILABLE');
+    throw err;
+  }
+  if (verdict !== 'match') throw new DomainError('REALNAME_MISMATCH');
+
+  const facts = await nationalFactsFor(
+    ctx,
+    { idNumber: identity.idNumber, idHash },
+    { national: UNVERIFIED, fever: null, provincial: null },
+  );
+  const decision = colorOf(facts);
+  const masked = {
+    name: maskName(identity.name),
+    idNumber: maskIdNumber(identity.idNumber),
+    phone: maskPhone(identity.phone),
+  };
+  const person: PersonDoc = {
+    _id: randomId(12),
+    openid: ctx.openid,
+    idHash,
+    codeId: randomId(8),
+    sealed: {
+      name: seal(keys, identity.name),
+      idNumber: seal(keys, identity.idNumber),
+      phone: seal(keys, identity.phone),
+    },
+    masked,
+    ...facts,
+    color: decision.color,
+    colorReason: decision.reason,
+    colorSince: ctx.now,
+    seeds: [],
+    latestCheckIn: null,
+    registeredAt: ctx.now,
+    updatedAt: ctx.now,
+  };
+  try {
+    await ctx.db.runTransaction(
+      async (tx: { collection(name: string): ReturnType<RequestContext['db']['collection']> }) => {
+        await tx.collection('persons').add({ data: person });
+        await tx.collection('code_events').add({
+          data: codeEvent(person._id, null, decision, 'system:register', ctx.now),
+        });
+      },
+    );
+  } catch (err) {
+    // two registrations racing: the unique indexes let exactly one through
+    const code = duplicateCode(err);
+    if (code) throw new DomainError(code);
+    throw err;
+  }
+  logEvent('citizen_registered', { color: decision.color });
+  return { personId: person._id, masked, color: decision.color };
+}

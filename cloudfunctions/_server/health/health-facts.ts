@@ -1,0 +1,79 @@
+/**
+ * The only way a person's health facts — and so their color — change: read the person, apply a pure change from
+ * miniprogram/core/health-code.rules.ts, write the facts and the color, and append one code event when the color
+ * changed, all in one transaction (a concurrent change makes it retry, never lose an update).
+ */
+import { colorOf, type ColorDecision, type HealthFacts } from '../../../miniprogram/core/health-code.rules';
+import type { CodeEventDoc, PersonDoc } from '../db/documents';
+import type { SystemContext } from '../router';
+import { randomId } from '../privacy/personal-data';
+
+export function factsOf(person: Pick<PersonDoc, 'national' | 'fever' | 'provincial'>): HealthFacts {
+  return { national: person.national, fever: person.fever, provincial: person.provincial };
+}
+
+export function codeEvent(
+  personId: string,
+  from: PersonDoc['color'] | null,
+  decision: ColorDecision,
+  actor: string,
+  at: Date,
+): CodeEventDoc {
+  return { _id: randomId(12), personId, from, to: decision.color, reason: decision.reason, actor, at };
+}
+
+export interface FactsChange {
+  person: PersonDoc;
+  /** The color changed (and one event was appended). */
+  changed: boolean;
+}
+
+/**
+ * Applies `change` to the person's facts. `change` returns null to leave the person as is. Throws if the person
+ * does not exist.
+ */
+export async function changeHealthFacts(
+  ctx: SystemContext,
+  personId: string,
+  change: (facts: HealthFacts, person: PersonDoc) => HealthFacts | null,
+  actor: string,
+): Promise<FactsChange> {
+  const _ = ctx.db.command;
+  return ctx.db.runTransaction(
+    async (tx: { collection(name: string): ReturnType<SystemContext['db']['collection']> }) => {
+      const persons = tx.collection('persons');
+      const { data } = await persons.doc(personId).get();
+      const person = data as unknown as PersonDoc;
+      const facts = change(factsOf(person), person);
+      if (!facts) return { person, changed: false };
+      const decision = colorOf(facts);
+      const changed = decision.color !== person.color;
+      const patch = {
+        // whole sub-documents are replaced (_.set), never merged field by field into a null
+        national: _.set(facts.national),
+        fever: facts.fever ? _.set(facts.fever) : null,
+        provincial: facts.provincial ? _.set(facts.provincial) : null,
+        color: decision.color,
+        colorReason: decision.reason,
+        colorSince: changed ? ctx.now : person.colorSince,
+        updatedAt: ctx.now,
+      };
+      await persons.doc(personId).update({ data: patch });
+      if (changed) {
+        await tx
+          .collection('code_events')
+          .add({ data: codeEvent(personId, person.color, decision, actor, ctx.now) });
+      }
+      return {
+        person: {
+          ...person,
+          ...facts,
+          color: decision.color,
+          colorReason: decision.reason,
+          colorSince: patch.colorSince,
+        },
+        changed,
+      };
+    },
+  );
+}

@@ -1,0 +1,149 @@
+/**
+ * health.importRiskList and health.setColor: the province's own decisions on health codes (regulation rule 4;
+ * API.md `health`). Initiator only; every call is audited.
+ */
+import type { HealthParams, HealthReplies } from '../../../miniprogram/core/contracts/health.contract';
+import { shanghaiDate } from '../../../miniprogram/core/calendar';
+import type { FieldErrors } from '../../../miniprogram/core/errors';
+import {
+  withNationalFlag,
+  withProvincialDecision,
+  type NationalStatus,
+} from '../../../miniprogram/core/health-code.rules';
+import { checkIdNumber } from '../../../miniprogram/core/identity';
+import { audit } from '../audit';
+import type { PersonDoc, RiskFlagDoc } from '../db/documents';
+import { Repository } from '../db/repository';
+import { DomainError } from '../envelope';
+import { actingPosition } from '../org/acting-position';
+import { blindIndex } from '../privacy/personal-data';
+import type { RequestContext } from '../router';
+import { changeHealthFacts } from './health-facts';
+
+/** Look-ups per query: the server SDK returns at most 1000 documents; stay well below. */
+const BATCH = 500;
+
+interface Row {
+  idHash: string;
+  status: RiskFlagDoc['status'];
+  quarantineUntil: Date | null;
+}
+
+const sameTime = (a: Date | null | undefined, b: Date | null | undefined) =>
+  (a?.getTime() ?? null) === (b?.getTime() ?? null);
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** The status a row gives a person, for comparing with what they have. */
+const nationalStatusOf = (status: RiskFlagDoc['status']): NationalStatus =>
+  status === 'cleared' ? 'normal' : status;
+
+export async function importRiskList(
+  params: HealthParams<'importRiskList'>,
+  ctx: RequestContext,
+): Promise<HealthReplies['importRiskList']> {
+  const actor = await actingPosition(ctx, params.actingPositionId, ['initiator']);
+  const keys = ctx.ports.keys();
+  const today = shanghaiDate(ctx.now);
+
+  // every row is checked before anything is written: a list with a bad row is refused whole
+  const fields: FieldErrors = {};
+  const byHash = new Map<string, Row>();
+  params.rows.forEach((row, i) => {
+    const id = checkIdNumber(row.idNumber, today);
+    if (!id.ok) {
+      fields[`rows.${i}.idNumber`] = id.problem;
+      return;
+    }
+    const quarantined = row.status === 'close_contact' || row.status === 'quarantine';
+    // the last row for a person wins, as in the list itself
+    byHash.set(blindIndex(keys, 'id', id.value), {
+      idHash: blindIndex(keys, 'id', id.value),
+      status: row.status,
+      quarantineUntil: quarantined ? (row.quarantineUntil ?? null) : null,
+    });
+  });
+  if (Object.keys(fields).length > 0) throw new DomainError('ID_INVALID', undefined, fields);
+
+  const flags = new Repository<RiskFlagDoc>(ctx.db, 'risk_flags');
+  const persons = new Repository<PersonDoc>(ctx.db, 'persons');
+  const _ = ctx.db.command;
+  let matched = 0;
+  let updated = 0;
+  for (const batch of chunks([...byHash.values()], BATCH)) {
+    const hashes = batch.map((r) => r.idHash);
+    const existing = new Map(
+      (await flags.find({ _id: _.in(hashes) }, { limit: BATCH })).map((f) => [f._id, f]),
+    );
+    const people = new Map(
+      (await persons.find({ idHash: _.in(hashes) }, { limit: BATCH })).map((p) => [p.idHash, p]),
+    );
+    for (const row of batch) {
+      const flag = existing.get(row.idHash);
+      const unchanged =
+        flag && flag.status === row.status && sameTime(flag.quarantineUntil, row.quarantineUntil);
+      if (!unchanged) {
+        const { idHash, ...content } = row;
+        await ctx.db
+          .collection('risk_flags')
+          .doc(idHash)
+          .set({ data: { ...content, flaggedAt: ctx.now, source: params.source } });
+      }
+      const person = people.get(row.idHash);
+      if (!person) continue;
+      matched++;
+      const current = person.national;
+      const same =
+        current.verified &&
+        current.status === nationalStatusOf(row.status) &&
+        sameTime(current.quarantineUntil, row.quarantineUntil) &&
+        (row.status === 'cleared' ? current.flaggedAt !== null : true);
+      if (same && unchanged) continue;
+      await changeHealthFacts(
+        ctx,
+        person._id,
+        (facts) => withNationalFlag(facts, row, ctx.now),
+        `position:${actor._id}`,
+      );
+      updated++;
+    }
+  }
+  const unknown = byHash.size - matched;
+  await audit(ctx, {
+    action: 'health.importRiskList',
+    actorPositionId: actor._id,
+    actorOpenid: ctx.openid,
+    target: null,
+    reason: null,
+    details: { source: params.source, rows: params.rows.length, matched, updated, unknown },
+  });
+  return { matched, updated, unknown };
+}
+
+export async function setColor(
+  params: HealthParams<'setColor'>,
+  ctx: RequestContext,
+): Promise<HealthReplies['setColor']> {
+  const actor = await actingPosition(ctx, params.actingPositionId, ['initiator']);
+  const person = await new Repository<PersonDoc>(ctx.db, 'persons').get(params.personId);
+  if (!person) throw new DomainError('NOT_FOUND');
+  const result = await changeHealthFacts(
+    ctx,
+    person._id,
+    (facts) => withProvincialDecision(facts, { color: params.color, reason: params.reason, at: ctx.now }),
+    `position:${actor._id}`,
+  );
+  await audit(ctx, {
+    action: 'health.setColor',
+    actorPositionId: actor._id,
+    actorOpenid: ctx.openid,
+    target: person._id,
+    reason: params.reason,
+    details: { from: person.color, to: result.person.color },
+  });
+  return { color: result.person.color };
+}

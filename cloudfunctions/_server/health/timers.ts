@@ -1,0 +1,92 @@
+/**
+ * Health timers of the `cron` function: quarantineRelease (hourly, regulation rule 4) and nationalRecheck
+ * (every ten minutes: bw codes ask the national platform again until it answers).
+ */
+import {
+  quarantineReleasable,
+  withNationalFlag,
+  withQuarantineReleased,
+} from '../../../miniprogram/core/health-code.rules';
+import { upgradeIfUnverified } from '../citizen/citizen';
+import type { PersonDoc } from '../db/documents';
+import { Repository } from '../db/repository';
+import { logEvent } from '../log';
+import { ServiceUnavailable } from '../ports';
+import { unseal } from '../privacy/personal-data';
+import type { SystemContext } from '../router';
+import { changeHealthFacts } from './health-facts';
+
+const PAGE = 100;
+
+/** Every person of one color, page by page through the color index (ids ascending). */
+async function* personsOfColor(
+  ctx: SystemContext,
+  filter: Record<string, unknown>,
+): AsyncGenerator<PersonDoc> {
+  const persons = new Repository<PersonDoc>(ctx.db, 'persons');
+  const _ = ctx.db.command;
+  let after = '';
+  for (;;) {
+    const page = await persons.find(
+      { ...filter, _id: _.gt(after) },
+      { orderBy: [['_id', 'asc']], limit: PAGE },
+    );
+    yield* page;
+    if (page.length < PAGE) return;
+    after = page[page.length - 1]._id;
+  }
+}
+
+export async function quarantineRelease(ctx: SystemContext): Promise<{ checked: number; released: number }> {
+  const _ = ctx.db.command;
+  let checked = 0;
+  let released = 0;
+  for await (const person of personsOfColor(ctx, {
+    color: 'orange',
+    'national.quarantineUntil': _.lte(ctx.now),
+  })) {
+    checked++;
+    if (!quarantineReleasable(person, person.latestCheckIn?.symptoms ?? null, ctx.now)) continue;
+    // a clean national check: nothing flagged after the quarantine this code is serving
+    let record;
+    try {
+      const idNumber = unseal(ctx.ports.keys(), person.sealed.idNumber);
+      record = await ctx.ports.national.check({ idNumber, idHash: person.idHash });
+    } catch (err) {
+      if (err instanceof ServiceUnavailable) {
+        logEvent('national_unavailable', { at: 'quarantineRelease' });
+        return { checked, released };
+      }
+      throw err;
+    }
+    const newer =
+      record.flaggedAt && person.national.flaggedAt && record.flaggedAt > person.national.flaggedAt;
+    const result = await changeHealthFacts(
+      ctx,
+      person._id,
+      (facts) => {
+        if (newer) return withNationalFlag(facts, record, record.flaggedAt!);
+        return quarantineReleasable(facts, person.latestCheckIn?.symptoms ?? null, ctx.now)
+          ? withQuarantineReleased(facts, ctx.now)
+          : null;
+      },
+      'system:quarantineRelease',
+    );
+    if (result.person.color === 'green') released++;
+  }
+  logEvent('quarantine_release', { checked, released });
+  return { checked, released };
+}
+
+export async function nationalRecheck(ctx: SystemContext): Promise<{ checked: number; upgraded: number }> {
+  let checked = 0;
+  let upgraded = 0;
+  for await (const person of personsOfColor(ctx, { color: 'bw' })) {
+    checked++;
+    const after = await upgradeIfUnverified(ctx, person);
+    if (after.national.verified) upgraded++;
+    else break; // still unreachable: try again at the next run
+  }
+  logEvent('national_recheck', { checked, upgraded });
+  return { checked, upgraded };
+}

@@ -1,0 +1,31 @@
+/**
+ * Which adapter serves each port in this invocation: the local cloud's stand-ins when a local cloud hosts the
+ * function (`__jxmLocalCloud`), the production adapters in WeChat Cloud.
+ */
+import { gatewayNationalHealthService, gatewayRealnameVerifier } from './adapters/production';
+import {
+  localCloudHooks,
+  systemClock,
+  type Clock,
+  type NationalHealthService,
+  type RealnameVerifier,
+} from './ports';
+import { keyRingFromEnv, type KeyRing } from './privacy/personal-data';
+
+export interface Ports {
+  clock: Clock;
+  realname: RealnameVerifier;
+  national: NationalHealthService;
+  /** The data and index keys; throws KeyConfigurationError when the environment has none. */
+  keys(): KeyRing;
+}
+
+export function resolvePorts(): Ports {
+  const local = localCloudHooks();
+  return {
+    clock: local?.clock ?? systemClock,
+    realname: local?.realname ?? gatewayRealnameVerifier,
+    national: local?.national ?? gatewayNationalHealthService,
+    keys: () => keyRingFromEnv(),
+  };
+}

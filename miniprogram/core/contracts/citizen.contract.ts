@@ -1,0 +1,82 @@
+/** The `citizen` function (吉事办): params, replies, and the error codes each action can answer. */
+import type { ErrorCode } from '../errors';
+import { COLORS, SYMPTOMS, type Color, type ColorReason } from '../health-code.rules';
+import { listParams, v, type Infer } from '../validation';
+
+export const citizenParams = {
+  register: v.object({
+    name: v.string({ max: 60 }),
+    idNumber: v.string({ max: 30 }),
+    phone: v.string({ max: 20 }),
+  }),
+  profile: v.object({}),
+  checkIn: v.object({
+    symptoms: v.array(v.oneOf(SYMPTOMS), { min: 1, max: SYMPTOMS.length }),
+    temperature: v.optional(v.number()),
+    contact: v.boolean(),
+    travel: v.optional(v.string({ min: 0, max: 200 })),
+  }),
+  code: v.object({}),
+  history: v.object({ ...listParams }),
+};
+
+export interface MaskedIdentityView {
+  name: string;
+  idNumber: string;
+  phone: string;
+}
+
+export interface CitizenReplies {
+  register: { personId: string; masked: MaskedIdentityView; color: Color };
+  profile: {
+    personId: string;
+    masked: MaskedIdentityView;
+    color: Color;
+    colorReason: ColorReason;
+    colorSince: string;
+    checkedInToday: boolean;
+  };
+  checkIn: { date: string; color: Color };
+  code: {
+    codeId: string;
+    seed: string;
+    stepSeconds: number;
+    window: number;
+    color: Color;
+    colorReason: ColorReason;
+    issuedAt: string;
+  };
+  history: {
+    items: Array<{
+      scanId: string;
+      at: string;
+      siteName: string;
+      color: Color;
+      temperature: number;
+      decision: 'allow' | 'deny';
+    }>;
+    next: string | null;
+  };
+}
+
+export type CitizenAction = keyof typeof citizenParams;
+export type CitizenParams<A extends CitizenAction> = Infer<(typeof citizenParams)[A]>;
+
+export const CITIZEN_ERRORS: Record<CitizenAction, readonly ErrorCode[]> = {
+  register: [
+    'BAD_REQUEST',
+    'NAME_INVALID',
+    'ID_INVALID',
+    'PHONE_INVALID',
+    'ALREADY_REGISTERED',
+    'ID_TAKEN',
+    'REALNAME_MISMATCH',
+    'REALNAME_UNAVAILABLE',
+  ],
+  profile: ['BAD_REQUEST', 'NOT_REGISTERED'],
+  checkIn: ['BAD_REQUEST', 'NOT_REGISTERED', 'TEMPERATURE_INVALID'],
+  code: ['BAD_REQUEST', 'NOT_REGISTERED'],
+  history: ['BAD_REQUEST', 'NOT_REGISTERED'],
+};
+
+export { COLORS };

@@ -1,0 +1,43 @@
+/** The `health` function (provincial data): params, replies, and the error codes each action can answer. */
+import type { ErrorCode } from '../errors';
+import { RISK_STATUSES, type Color } from '../health-code.rules';
+import { v, type Infer } from '../validation';
+
+/** Rows in one importRiskList call. */
+export const RISK_LIST_MAX_ROWS = 10_000;
+
+const positionId = v.string({ max: 64 });
+
+export const healthParams = {
+  importRiskList: v.object({
+    actingPositionId: positionId,
+    source: v.string({ max: 100 }),
+    rows: v.array(
+      v.object({
+        idNumber: v.string({ max: 30 }),
+        status: v.oneOf(RISK_STATUSES),
+        quarantineUntil: v.optional(v.dateTime()),
+      }),
+      { min: 1, max: RISK_LIST_MAX_ROWS },
+    ),
+  }),
+  setColor: v.object({
+    actingPositionId: positionId,
+    personId: v.string({ max: 64 }),
+    color: v.oneOf(['green', 'yellow', 'orange', 'red'] as const),
+    reason: v.string({ max: 200 }),
+  }),
+};
+
+export interface HealthReplies {
+  importRiskList: { matched: number; updated: number; unknown: number };
+  setColor: { color: Color };
+}
+
+export type HealthAction = keyof typeof healthParams;
+export type HealthParams<A extends HealthAction> = Infer<(typeof healthParams)[A]>;
+
+export const HEALTH_ERRORS: Record<HealthAction, readonly ErrorCode[]> = {
+  importRiskList: ['BAD_REQUEST', 'FORBIDDEN', 'POSITION_DISABLED', 'ID_INVALID'],
+  setColor: ['BAD_REQUEST', 'FORBIDDEN', 'POSITION_DISABLED', 'NOT_FOUND'],
+};
