@@ -20,6 +20,14 @@ export class ServiceUnavailable extends Error {
   }
 }
 
+/**
+ * By name, not instanceof: each bundled function has its own copy of the class, and the local cloud's stand-ins
+ * throw theirs.
+ */
+export function isServiceUnavailable(err: unknown): boolean {
+  return err instanceof Error && err.name === 'ServiceUnavailable';
+}
+
 /** Real-name verification against the Ministry of Public Security's interface (regulation rule 2). */
 export interface RealnameVerifier {
   /** Throws ServiceUnavailable when the service cannot answer. */

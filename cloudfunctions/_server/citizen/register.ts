@@ -26,7 +26,7 @@ import type { PersonDoc, RiskFlagDoc } from '../db/documents';
 import { Repository, isDuplicateKeyError } from '../db/repository';
 import { DomainError } from '../envelope';
 import { logEvent } from '../log';
-import { ServiceUnavailable } from '../ports';
+import { isServiceUnavailable } from '../ports';
 import { blindIndex, randomId, seal } from '../privacy/personal-data';
 import type { RequestContext, SystemContext } from '../router';
 import { codeEvent } from '../health/health-facts';
@@ -64,7 +64,7 @@ export async function nationalFactsFor(
     const known = record.status !== 'normal' || record.flaggedAt !== null;
     next = known ? withNationalFlag(next, record, record.flaggedAt ?? ctx.now) : withNationalVerified(next);
   } catch (err) {
-    if (!(err instanceof ServiceUnavailable)) throw err;
+    if (!isServiceUnavailable(err)) throw err;
     logEvent('national_unavailable', { at: 'check' });
   }
   const flag = await new Repository<RiskFlagDoc>(ctx.db, 'risk_flags').get(identity.idHash);
@@ -97,7 +97,7 @@ export async function register(
   try {
     verdict = await ctx.ports.realname.verify({ name: identity.name, idNumber: identity.idNumber });
   } catch (err) {
-    if (err instanceof ServiceUnavailable) throw new DomainError('REALNAME_UNAVAILABLE');
+    if (isServiceUnavailable(err)) throw new DomainError('REALNAME_UNAVAILABLE');
     throw err;
   }
   if (verdict !== 'match') throw new DomainError('REALNAME_MISMATCH');

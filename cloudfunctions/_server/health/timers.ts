@@ -11,7 +11,7 @@ import { upgradeIfUnverified } from '../citizen/citizen';
 import type { PersonDoc } from '../db/documents';
 import { Repository } from '../db/repository';
 import { logEvent } from '../log';
-import { ServiceUnavailable } from '../ports';
+import { isServiceUnavailable } from '../ports';
 import { unseal } from '../privacy/personal-data';
 import type { SystemContext } from '../router';
 import { changeHealthFacts } from './health-facts';
@@ -53,7 +53,7 @@ export async function quarantineRelease(ctx: SystemContext): Promise<{ checked: 
       const idNumber = unseal(ctx.ports.keys(), person.sealed.idNumber);
       record = await ctx.ports.national.check({ idNumber, idHash: person.idHash });
     } catch (err) {
-      if (err instanceof ServiceUnavailable) {
+      if (isServiceUnavailable(err)) {
         logEvent('national_unavailable', { at: 'quarantineRelease' });
         return { checked, released };
       }

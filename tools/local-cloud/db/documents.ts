@@ -55,4 +55,3 @@ export function valuesAtPath(doc: unknown, path: string): unknown[] {
   }
   return current;
 }
-

@@ -10,7 +10,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { BSONRegExp, EJSON } from 'bson';
-import { StoreError, Store, type Doc, type DocId, type Filter, type Order } from './store';
+import { StoreError, Store, serializeDoc, type Doc, type DocId, type Filter, type Order } from './store';
 
 export type WireParams = Record<string, unknown>;
 export type WireReply = Record<string, unknown>;
@@ -70,7 +70,9 @@ export class DatabaseEngine {
         }
         return {};
       case 'database.getDocument':
-        return { data: { list: this.getDocuments(p, tx).map((d) => EJSON.stringify(d, { relaxed: false })) } };
+        return {
+          data: { list: this.getDocuments(p, tx).map((d) => EJSON.stringify(d, { relaxed: false })) },
+        };
       case 'database.calculateDocument':
         return { data: { total: this.count(p) } };
       case 'database.insertDocument':
@@ -129,14 +131,18 @@ export class DatabaseEngine {
 
   private revive(value: unknown): unknown {
     if (Array.isArray(value)) return value.map((v) => this.revive(v));
-    if (value instanceof BSONRegExp) return new RegExp(value.pattern, value.options.replace(/[^gimsuy]/g, ''));
+    if (value instanceof BSONRegExp)
+      return new RegExp(value.pattern, value.options.replace(/[^gimsuy]/g, ''));
     if (value && typeof value === 'object' && !(value instanceof Date) && !(value instanceof RegExp)) {
       const obj = value as Record<string, unknown>;
       if ('$tcb_server_date' in obj) {
         const offset = Number((obj.$tcb_server_date as { offset?: number })?.offset ?? 0);
         return new Date(this.now() + offset);
       }
-      if ((obj as { _bsontype?: string })._bsontype === 'ObjectID' || (obj as { _bsontype?: string })._bsontype === 'ObjectId') {
+      if (
+        (obj as { _bsontype?: string })._bsontype === 'ObjectID' ||
+        (obj as { _bsontype?: string })._bsontype === 'ObjectId'
+      ) {
         return String(obj);
       }
       const out: Record<string, unknown> = {};
@@ -160,7 +166,10 @@ export class DatabaseEngine {
     if (!order) return [];
     if (Array.isArray(order)) {
       // the older wire form: [{ field, direction }]
-      return order.map((o: { field: string; direction: string }) => [o.field, o.direction === 'desc' ? -1 : 1]);
+      return order.map((o: { field: string; direction: string }) => [
+        o.field,
+        o.direction === 'desc' ? -1 : 1,
+      ]);
     }
     return Object.entries(order as Record<string, number>).map(([f, d]) => [f, d < 0 ? -1 : 1]);
   }
@@ -175,10 +184,16 @@ export class DatabaseEngine {
     return rest;
   }
 
+  /** Same fields, values and field order, wherever _id sits. */
+  private sameContent(a: Doc, b: Doc): boolean {
+    return serializeDoc(this.withoutId(a) as Doc) === serializeDoc(this.withoutId(b) as Doc);
+  }
+
   private docIdOf(p: WireParams): DocId {
     const filter = this.filterOf(p);
     const id = filter._id;
-    if (typeof id !== 'string' && typeof id !== 'number') throw new StoreError('INVALID_PARAM', 'docId不能为空');
+    if (typeof id !== 'string' && typeof id !== 'number')
+      throw new StoreError('INVALID_PARAM', 'docId不能为空');
     return id;
   }
 
@@ -199,11 +214,12 @@ export class DatabaseEngine {
     if (tx) {
       this.requireDocOperation(p);
       const doc = this.txRead(tx, collection, this.docIdOf(p));
-      return doc ? [doc] : [];
+      return doc ? Store.project([doc], projection) : [];
     }
     const limit = p.queryType === 'DOC' ? 1 : this.limitOf(p);
     const skip = typeof p.offset === 'number' && p.offset > 0 ? p.offset : 0;
-    return this.store.find(collection, this.filterOf(p), { order: this.orderOf(p), skip, limit, projection }).docs;
+    return this.store.find(collection, this.filterOf(p), { order: this.orderOf(p), skip, limit, projection })
+      .docs;
   }
 
   private count(p: WireParams): number {
@@ -218,7 +234,8 @@ export class DatabaseEngine {
     const items = Array.isArray(p.data) ? p.data : [p.data];
     const docs = items.map((item) => {
       const doc = this.parse(item);
-      if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new StoreError('INVALID_PARAM', '参数必需是非空对象');
+      if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+        throw new StoreError('INVALID_PARAM', '参数必需是非空对象');
       const d = doc as Doc;
       if (d._id === undefined || d._id === null || d._id === '') d._id = newDocId();
       return d;
@@ -253,8 +270,9 @@ export class DatabaseEngine {
       const before = this.txRead(tx, collection, id);
       if (!before && !p.upsert) return { updated: 0 };
       if (replace) {
-        this.txWrite(tx, collection, id, { ...this.withoutId(data), _id: id });
-        return before ? { updated: 1 } : { updated: 0, upsert_id: id };
+        const after = { ...this.withoutId(data), _id: id };
+        this.txWrite(tx, collection, id, after);
+        return before ? { updated: this.sameContent(before, after) ? 0 : 1 } : { updated: 0, upsert_id: id };
       }
       const { doc, changed } = Store.applyUpdate(before ?? { _id: id }, data);
       this.txWrite(tx, collection, id, doc);
@@ -275,7 +293,10 @@ export class DatabaseEngine {
       let updated = 0;
       for (const before of matches) {
         if (replace) {
-          this.store.replace(collection, before, { ...this.withoutId(data), _id: before._id } as Doc);
+          // like MongoDB's nModified, replacing a document with the same content changes nothing
+          const after = { ...this.withoutId(data), _id: before._id } as Doc;
+          if (this.sameContent(before, after)) continue;
+          this.store.replace(collection, before, after);
         } else {
           const { doc, changed } = Store.applyUpdate(before, data);
           if (!changed) continue;
@@ -300,7 +321,10 @@ export class DatabaseEngine {
       return { updated: 1, doc: EJSON.stringify(doc, { relaxed: false }) };
     }
     return this.store.transaction(() => {
-      const [before] = this.store.find(collection, this.filterOf(p), { order: this.orderOf(p), limit: 1 }).docs;
+      const [before] = this.store.find(collection, this.filterOf(p), {
+        order: this.orderOf(p),
+        limit: 1,
+      }).docs;
       if (!before) return { updated: 0 };
       const { doc, changed } = Store.applyUpdate(before, data);
       if (changed) this.store.replace(collection, before, doc);
@@ -327,7 +351,10 @@ export class DatabaseEngine {
   }
 
   private aggregate(p: WireParams): Doc[] {
-    const stages = (Array.isArray(p.stages) ? p.stages : []) as Array<{ stageKey: string; stageValue: string }>;
+    const stages = (Array.isArray(p.stages) ? p.stages : []) as Array<{
+      stageKey: string;
+      stageValue: string;
+    }>;
     const pipeline = stages.map(({ stageKey, stageValue }) => ({
       [stageKey]: this.revive(EJSON.parse(stageValue, { relaxed: true })),
     }));
@@ -345,14 +372,22 @@ export class DatabaseEngine {
 
   private expireTransactions(): void {
     const now = this.now();
-    for (const [id, tx] of this.transactions) if (now - tx.startedAt > TRANSACTION_TTL_MS) this.transactions.delete(id);
+    for (const [id, tx] of this.transactions)
+      if (now - tx.startedAt > TRANSACTION_TTL_MS) this.transactions.delete(id);
   }
 
   private transactionOf(id: unknown): Transaction | undefined {
     if (id === undefined || id === null || id === '') return undefined;
-    const tx = this.transactions.get(String(id));
+    let tx = this.transactions.get(String(id));
+    if (tx && this.now() - tx.startedAt > TRANSACTION_TTL_MS) {
+      this.transactions.delete(tx.id); // expired, whether or not another transaction has started since
+      tx = undefined;
+    }
     if (!tx) {
-      throw new StoreError('DATABASE_REQUEST_FAILED', '[FailedOperation] transaction not found: it ended or expired');
+      throw new StoreError(
+        'DATABASE_REQUEST_FAILED',
+        '[FailedOperation] transaction not found: it ended or expired',
+      );
     }
     return tx;
   }

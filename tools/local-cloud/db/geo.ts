@@ -64,7 +64,10 @@ function shapeTest(geometry: { type?: string; coordinates?: unknown }): (p: Coor
       return (p) => Boolean(target && target.latitude === p.latitude && target.longitude === p.longitude);
     }
     default:
-      throw new StoreError('DATABASE_REQUEST_FAILED', `[FailedOperation] unsupported geometry: ${geometry?.type}`);
+      throw new StoreError(
+        'DATABASE_REQUEST_FAILED',
+        `[FailedOperation] unsupported geometry: ${geometry?.type}`,
+      );
   }
 }
 
@@ -83,7 +86,8 @@ export function extractGeo(filter: Filter): { rest: Filter; geo: GeoClause | nul
       const arg = c[op];
       if (op === '$nearSphere' || op === '$near') {
         const center = asPoint(arg.$geometry);
-        if (!center) throw new StoreError('DATABASE_REQUEST_FAILED', '[FailedOperation] $nearSphere needs a Point');
+        if (!center)
+          throw new StoreError('DATABASE_REQUEST_FAILED', '[FailedOperation] $nearSphere needs a Point');
         const max = typeof arg.$maxDistance === 'number' ? arg.$maxDistance : Infinity;
         const min = typeof arg.$minDistance === 'number' ? arg.$minDistance : 0;
         const distance = (doc: Doc) =>
@@ -91,9 +95,10 @@ export function extractGeo(filter: Filter): { rest: Filter; geo: GeoClause | nul
             ...pointsAt(doc, field).map((p) => greatCircleMeters(center, p, MONGO_EARTH_RADIUS_M)),
             Infinity,
           );
+        // like MongoDB, a document without a point in the field is never "near" (its distance is not Infinity)
         tests.push((doc) => {
           const d = distance(doc);
-          return d >= min && d <= max;
+          return Number.isFinite(d) && d >= min && d <= max;
         });
         sortByDistance = (docs) =>
           docs

@@ -64,6 +64,8 @@ interface IndexRuntime {
   table: string;
   insert: Database.Statement;
   deleteById: Database.Statement;
+  /** Fields for which some document has given more than one key (an array of two or more elements). */
+  multikey: Set<string>;
 }
 
 interface CollectionRuntime {
@@ -102,7 +104,12 @@ function analyseFilter(filter: Filter): Map<string, FieldBounds> {
       } else if (cond && typeof cond === 'object' && !Array.isArray(cond) && !(cond instanceof RegExp)) {
         for (const [op, value] of Object.entries(cond as Record<string, unknown>)) {
           if (op === '$eq' && isIndexableScalar(value)) b.eq ??= [value];
-          else if (op === '$in' && Array.isArray(value) && value.length > 0 && value.every(isIndexableScalar)) {
+          else if (
+            op === '$in' &&
+            Array.isArray(value) &&
+            value.length > 0 &&
+            value.every(isIndexableScalar)
+          ) {
             b.eq ??= [...value];
           } else if (RANGE_OPS.has(op) && isIndexableScalar(value)) {
             if (op === '$gt' || op === '$gte') b.lower ??= { value, inclusive: op === '$gte' };
@@ -133,7 +140,10 @@ function planIndex(index: IndexRuntime, bounds: Map<string, FieldBounds>, order:
     position++;
   }
   const rangeField = position < fields.length ? bounds.get(fields[position]) : undefined;
-  const range = rangeField && (rangeField.lower || rangeField.upper) ? rangeField : undefined;
+  let range = rangeField && (rangeField.lower || rangeField.upper) ? rangeField : undefined;
+  // On a multikey field one element may satisfy $gt and another $lt (MongoDB matches ['a', 'z'] with
+  // {$gt: 'b', $lt: 'y'}), so, as MongoDB does, only one bound narrows the keys; the filter decides the rest.
+  if (range?.lower && range.upper && index.multikey.has(fields[position])) range = { lower: range.lower };
   if (eqLists.length === 0 && !range) return null;
 
   const prefixes = cartesian(eqLists).map((values) => encodeKey(values));
@@ -170,6 +180,53 @@ function planIndex(index: IndexRuntime, bounds: Map<string, FieldBounds>, order:
   return { index, ranges, direction, score };
 }
 
+const NUMERIC_UPDATES = new Set(['$inc', '$mul']);
+const ARRAY_UPDATES = new Set(['$push', '$addToSet', '$pop', '$pull', '$pullAll']);
+
+/**
+ * MongoDB refuses an update whose operator does not fit the value it meets ($inc on a string, $push onto a
+ * non-array, a path that runs through a scalar); mingo would skip it silently and report nothing changed.
+ */
+function checkUpdateTargets(doc: Doc, update: Record<string, unknown>): void {
+  const refuse = (message: string) =>
+    new StoreError('DATABASE_REQUEST_FAILED', `[FailedOperation] ${message}`);
+  for (const [op, fields] of Object.entries(update)) {
+    if (op === '$unset' || op === '$rename' || !fields || typeof fields !== 'object') continue;
+    for (const path of Object.keys(fields)) {
+      const parts = path.split('.');
+      let current: unknown = doc;
+      let found = true;
+      for (let i = 0; i < parts.length; i++) {
+        const part = parts[i];
+        if (part.startsWith('$')) {
+          found = false; // positional paths are mingo's to resolve
+          break;
+        }
+        if (current === undefined) {
+          found = false;
+          break;
+        }
+        const container = current !== null && typeof current === 'object' && !(current instanceof Date);
+        if (!container || (Array.isArray(current) && !/^\d+$/.test(part))) {
+          // values stay out of the message: they may be personal data, and messages end up in logs
+          const kind = current === null ? 'null' : Array.isArray(current) ? 'array' : typeof current;
+          throw refuse(
+            `Cannot create field '${part}' in element '${parts.slice(0, i).join('.')}' of type ${kind}`,
+          );
+        }
+        current = (current as Record<string, unknown>)[part];
+      }
+      if (!found || current === undefined) continue;
+      if (NUMERIC_UPDATES.has(op) && typeof current !== 'number') {
+        throw refuse(`Cannot apply ${op} to a value of non-numeric type: field '${path}'`);
+      }
+      if (ARRAY_UPDATES.has(op) && !Array.isArray(current)) {
+        throw refuse(`Cannot apply ${op} to a non-array value: field '${path}'`);
+      }
+    }
+  }
+}
+
 export class Store {
   readonly db: Database.Database;
   private readonly collections = new Map<string, CollectionRuntime>();
@@ -178,6 +235,14 @@ export class Store {
   readonly lastPlan = new Map<string, QueryPlan>();
   /** How many times each collection was scanned whole. */
   readonly collectionScans = new Map<string, number>();
+  /**
+   * The revision the next write stamps on its document. Revisions never repeat within a process (a document
+   * removed and added again gets a new one, so a transaction that read the old one sees the change); starting from
+   * the clock in microseconds keeps them above those of earlier runs.
+   */
+  private lastRevision = Date.now() * 1000;
+  private readonly rescanMultikey: boolean;
+  private readonly markMultikey: Database.Statement;
 
   constructor(file: string, specs: Record<string, CollectionSpec>) {
     this.db = new Database(file);
@@ -186,6 +251,14 @@ export class Store {
     this.db.pragma('busy_timeout = 5000');
     this.specs = specs;
     this.db.exec('CREATE TABLE IF NOT EXISTS _collections (name TEXT PRIMARY KEY, created_at TEXT NOT NULL)');
+    // files from before multikey fields were recorded have their documents read once to find them
+    this.rescanMultikey = !this.db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_multikey'")
+      .get();
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS _multikey (index_table TEXT NOT NULL, field TEXT NOT NULL, PRIMARY KEY (index_table, field)) WITHOUT ROWID',
+    );
+    this.markMultikey = this.db.prepare('INSERT OR IGNORE INTO _multikey (index_table, field) VALUES (?, ?)');
     const existing = this.db.prepare('SELECT name FROM _collections').all() as Array<{ name: string }>;
     for (const { name } of existing) this.openCollection(name);
   }
@@ -229,33 +302,56 @@ export class Store {
       this.db.exec(
         `CREATE TABLE IF NOT EXISTS "${indexTable}" (k BLOB NOT NULL, id TEXT NOT NULL, PRIMARY KEY (k, id)) WITHOUT ROWID;
          CREATE INDEX IF NOT EXISTS "${indexTable}__id" ON "${indexTable}" (id);` +
-          (spec.unique ? `CREATE UNIQUE INDEX IF NOT EXISTS "${indexTable}__unique" ON "${indexTable}" (k);` : ''),
+          (spec.unique
+            ? `CREATE UNIQUE INDEX IF NOT EXISTS "${indexTable}__unique" ON "${indexTable}" (k);`
+            : ''),
       );
       const runtime: IndexRuntime = {
         spec,
         table: indexTable,
         insert: this.db.prepare(`INSERT INTO "${indexTable}" (k, id) VALUES (?, ?)`),
         deleteById: this.db.prepare(`DELETE FROM "${indexTable}" WHERE id = ?`),
+        multikey: new Set(
+          (
+            this.db.prepare('SELECT field FROM _multikey WHERE index_table = ?').all(indexTable) as Array<{
+              field: string;
+            }>
+          ).map((row) => row.field),
+        ),
       };
       indexes.push(runtime);
       if (fresh) this.backfill(table, name, runtime);
+      else if (this.rescanMultikey) this.backfill(table, name, runtime, false);
     }
     this.collections.set(name, {
       name,
       table,
       indexes,
       get: this.db.prepare(`SELECT rev, data FROM "${table}" WHERE id = ?`),
-      insert: this.db.prepare(`INSERT INTO "${table}" (id, rev, data) VALUES (?, 1, ?)`),
-      update: this.db.prepare(`UPDATE "${table}" SET rev = rev + 1, data = ? WHERE id = ?`),
+      insert: this.db.prepare(`INSERT INTO "${table}" (id, rev, data) VALUES (?, ?, ?)`),
+      update: this.db.prepare(`UPDATE "${table}" SET rev = ?, data = ? WHERE id = ?`),
       remove: this.db.prepare(`DELETE FROM "${table}" WHERE id = ?`),
       scan: this.db.prepare(`SELECT data FROM "${table}"`),
       count: this.db.prepare(`SELECT count(*) AS n FROM "${table}"`),
     });
   }
 
-  private backfill(table: string, name: string, index: IndexRuntime): void {
-    const rows = this.db.prepare(`SELECT data FROM "${table}"`).iterate() as Iterable<{ data: string }>;
-    for (const row of rows) this.addIndexEntries(name, index, parseDoc(row.data));
+  /** Indexes the documents already there (or, with entries false, only finds the multikey fields). */
+  private backfill(table: string, name: string, index: IndexRuntime, entries = true): void {
+    const rows = this.db.prepare(`SELECT data FROM "${table}"`).all() as Array<{ data: string }>;
+    for (const row of rows) {
+      const doc = parseDoc(row.data);
+      if (entries) this.addIndexEntries(name, index, doc);
+      else this.noteMultikey(index, doc);
+    }
+  }
+
+  private noteMultikey(index: IndexRuntime, doc: Doc): void {
+    for (const [path] of index.spec.fields) {
+      if (index.multikey.has(path) || indexComponents(doc, path).length < 2) continue;
+      index.multikey.add(path);
+      this.markMultikey.run(index.table, path);
+    }
   }
 
   private runtime(name: string): CollectionRuntime {
@@ -281,6 +377,7 @@ export class Store {
   }
 
   private addIndexEntries(collection: string, index: IndexRuntime, doc: Doc): void {
+    this.noteMultikey(index, doc);
     for (const key of this.indexKeys(index, doc)) {
       try {
         index.insert.run(key, String(doc._id));
@@ -291,6 +388,11 @@ export class Store {
         throw err;
       }
     }
+  }
+
+  private nextRevision(): number {
+    this.lastRevision = Math.max(this.lastRevision + 1, Date.now() * 1000);
+    return this.lastRevision;
   }
 
   /** Runs fn in one SQLite transaction: everything or nothing. Nested calls become savepoints. */
@@ -312,9 +414,10 @@ export class Store {
     const rt = this.runtime(collection);
     this.transaction(() => {
       try {
-        rt.insert.run(String(doc._id), serializeDoc(doc));
+        rt.insert.run(String(doc._id), this.nextRevision(), serializeDoc(doc));
       } catch (err) {
-        if ((err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) throw duplicateKeyError(collection, '_id_');
+        if ((err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT'))
+          throw duplicateKeyError(collection, '_id_');
         throw err;
       }
       for (const index of rt.indexes) this.addIndexEntries(collection, index, doc);
@@ -324,7 +427,7 @@ export class Store {
   replace(collection: string, before: Doc, after: Doc): void {
     const rt = this.runtime(collection);
     this.transaction(() => {
-      rt.update.run(serializeDoc(after), String(before._id));
+      rt.update.run(this.nextRevision(), serializeDoc(after), String(before._id));
       for (const index of rt.indexes) {
         const oldKeys = this.indexKeys(index, before).map((k) => k.toString('hex'));
         const newKeys = this.indexKeys(index, after).map((k) => k.toString('hex'));
@@ -357,14 +460,22 @@ export class Store {
     const order: Order = options.order ?? [];
     const skip = options.skip ?? 0;
     const limit = options.limit ?? Number.POSITIVE_INFINITY;
-    const plan: QueryPlan = { collection, index: null, sortedByIndex: false, keysExamined: 0, docsExamined: 0 };
+    const plan: QueryPlan = {
+      collection,
+      index: null,
+      sortedByIndex: false,
+      keysExamined: 0,
+      docsExamined: 0,
+    };
 
     let docs: Doc[];
     const idLookup = this.idCandidates(rest);
     if (idLookup) {
       plan.index = '_id_';
       docs = [];
-      for (const id of idLookup) {
+      // each document once, however often its _id is listed (ids are stored as text)
+      const unique = new Map(idLookup.map((id) => [String(id), id]));
+      for (const id of unique.values()) {
         plan.keysExamined++;
         const hit = this.get(collection, id as DocId);
         if (hit) {
@@ -411,14 +522,15 @@ export class Store {
       }
     }
     this.lastPlan.set(collection, plan);
-    if (options.projection && Object.keys(options.projection).length > 0) {
-      docs = mingoFind(docs, {}, options.projection).all() as Doc[];
-    }
-    return { docs, plan };
+    return { docs: Store.project(docs, options.projection), plan };
   }
 
   /** The plan find() would use, without reading documents. */
-  explain(collection: string, filter: Filter, order: Order = []): { index: string | null; sortedByIndex: boolean } {
+  explain(
+    collection: string,
+    filter: Filter,
+    order: Order = [],
+  ): { index: string | null; sortedByIndex: boolean } {
     const rt = this.runtime(collection);
     const { rest, geo } = extractGeo(filter);
     if (this.idCandidates(rest)) return { index: '_id_', sortedByIndex: false };
@@ -482,24 +594,37 @@ export class Store {
     return out;
   }
 
-  private sortSkipLimit(docs: Doc[], order: Order, geo: GeoClause | null, skip: number, limit: number): Doc[] {
+  private sortSkipLimit(
+    docs: Doc[],
+    order: Order,
+    geo: GeoClause | null,
+    skip: number,
+    limit: number,
+  ): Doc[] {
     let sorted = docs;
-    if (geo?.sortByDistance) sorted = geo.sortByDistance(docs);
-    else if (order.length > 0) {
-      sorted = mingoFind(docs, {})
-        .sort(Object.fromEntries(order))
-        .all() as Doc[];
-    }
+    // as in MongoDB, $nearSphere orders by distance unless the query asks for an order of its own
+    if (order.length > 0) sorted = mingoFind(docs, {}).sort(Object.fromEntries(order)).all() as Doc[];
+    else if (geo?.sortByDistance) sorted = geo.sortByDistance(docs);
     const end = Number.isFinite(limit) ? skip + limit : undefined;
     return sorted.slice(skip, end);
   }
 
+  /** The documents with a find() projection applied (none: as they are). */
+  static project(docs: Doc[], projection: Record<string, unknown> | undefined): Doc[] {
+    if (!projection || Object.keys(projection).length === 0) return docs;
+    return mingoFind(docs, {}, projection).all() as Doc[];
+  }
+
   /** Applies a MongoDB update document to a copy of doc; returns the copy and whether anything changed. */
   static applyUpdate(doc: Doc, update: Record<string, unknown>): { doc: Doc; changed: boolean } {
+    checkUpdateTargets(doc, update);
     const copy = parseDoc(serializeDoc(doc));
     const changedPaths = mingoUpdate(copy, update as never, undefined, undefined, { cloneMode: 'deep' });
-    if ('_id' in copy && copy._id !== doc._id) {
-      throw new StoreError('DATABASE_REQUEST_FAILED', '[FailedOperation] Performing an update on the path _id would modify the immutable field _id');
+    if (copy._id !== doc._id) {
+      throw new StoreError(
+        'DATABASE_REQUEST_FAILED',
+        '[FailedOperation] Performing an update on the path _id would modify the immutable field _id',
+      );
     }
     return { doc: copy, changed: changedPaths.length > 0 };
   }
