@@ -43,3 +43,13 @@ export async function call<T = unknown>(
   });
   return { status: res.status, body: (await res.json()) as HttpReply<T>['body'] };
 }
+
+/** POST /dev/timers/<fn>/<trigger>: runs the trigger now and returns its envelope. */
+export async function runTimer<T = Record<string, number>>(
+  cloud: { url: string },
+  fn: string,
+  trigger: string,
+): Promise<{ ok: boolean; data?: T; error?: { code: string } }> {
+  const res = await fetch(`${cloud.url}/dev/timers/${fn}/${trigger}`, { method: 'POST' });
+  return (await res.json()) as { ok: boolean; data?: T; error?: { code: string } };
+}

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import type { PersonDoc, ScanDoc } from '../../cloudfunctions/_server/db/documents';
 import { hmacSha256Hex, keyRingFromEnv, unseal } from '../../cloudfunctions/_server/privacy/personal-data';
 import { checkCode, parseCode, renderCode } from '../../miniprogram/core/dynamic-code';
+import type { Doc } from '../../tools/local-cloud/db/store';
 import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
 import { idNumberOf, personOf } from '../helpers/identities';
-import { call, type HttpReply } from '../helpers/local-cloud';
-import { openLocalCloud } from '../helpers/local-cloud';
+import { call, openLocalCloud, runTimer, type HttpReply } from '../helpers/local-cloud';
 
 let cloud: LocalCloud;
 let dataDir: string;
@@ -268,15 +268,11 @@ describe('register', () => {
   it('upgrades bw codes on the nationalRecheck timer without the citizen doing anything', async () => {
     await setFault('national', 'down');
     await register('bw-timer', personOf(41));
-    const idle = await fetch(`${cloud.url}/dev/timers/cron/nationalRecheck`, { method: 'POST' }).then((r) =>
-      r.json(),
-    );
-    expect(idle.data.upgraded).toBe(0);
+    const idle = await runTimer(cloud, 'cron', 'nationalRecheck');
+    expect(idle.data?.upgraded).toBe(0);
     await setFault('national', 'up');
-    const run = await fetch(`${cloud.url}/dev/timers/cron/nationalRecheck`, { method: 'POST' }).then((r) =>
-      r.json(),
-    );
-    expect(run.data.upgraded).toBeGreaterThanOrEqual(1);
+    const run = await runTimer(cloud, 'cron', 'nationalRecheck');
+    expect(run.data?.upgraded).toBeGreaterThanOrEqual(1);
     expect(personByOpenid('bw-timer')?.color).toBe('green');
   });
 
@@ -440,7 +436,7 @@ describe('history', () => {
       temperature: 36.5,
       decision: 'allow',
     }));
-    for (const scan of scans) cloud.store.insert('scans', scan);
+    for (const scan of scans) cloud.store.insert('scans', scan as unknown as Doc);
     const mine = scans.filter((s) => s.personId === me._id);
 
     const seen: string[] = [];
