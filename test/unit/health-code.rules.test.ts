@@ -28,8 +28,10 @@ const QUARANTINE_END = new Date(T0.getTime() + 14 * DAY);
 const unverified = (): HealthFacts => ({ national: { ...UNVERIFIED }, fever: null, provincial: null });
 /** Verified by the national platform: nothing on record. */
 const normal = (): HealthFacts => withNationalVerified(unverified());
-const flagged = (status: 'close_contact' | 'quarantine' | 'confirmed' | 'suspected', when = T0): HealthFacts =>
-  withNationalFlag(normal(), { status, quarantineUntil: QUARANTINE_END }, when);
+const flagged = (
+  status: 'close_contact' | 'quarantine' | 'confirmed' | 'suspected',
+  when = T0,
+): HealthFacts => withNationalFlag(normal(), { status, quarantineUntil: QUARANTINE_END }, when);
 const fever = (facts: HealthFacts, temperature = 38.2, when = T1): HealthFacts =>
   withTemperature(facts, temperature, when);
 const decision = (color: ProvincialDecision['color'], when = T2): ProvincialDecision => ({
@@ -57,8 +59,18 @@ const transitions: Transition[] = [
     reason: 'national_normal',
   },
   // on-site temperature
-  { name: 'normal with 37.2 °C', facts: () => fever(normal(), 37.2), color: 'green', reason: 'national_normal' },
-  { name: 'normal with 37.3 °C', facts: () => fever(normal(), 37.3), color: 'yellow', reason: 'onsite_fever' },
+  {
+    name: 'normal with 37.2 °C',
+    facts: () => fever(normal(), 37.2),
+    color: 'green',
+    reason: 'national_normal',
+  },
+  {
+    name: 'normal with 37.3 °C',
+    facts: () => fever(normal(), 37.3),
+    color: 'yellow',
+    reason: 'onsite_fever',
+  },
   { name: 'normal with 39.0 °C', facts: () => fever(normal(), 39), color: 'yellow', reason: 'onsite_fever' },
   {
     name: 'a fever then 36.5 °C at another scanner',
@@ -125,7 +137,12 @@ const transitions: Transition[] = [
   // confirmed and suspected
   { name: 'confirmed', facts: () => flagged('confirmed'), color: 'red', reason: 'confirmed' },
   { name: 'suspected', facts: () => flagged('suspected'), color: 'red', reason: 'suspected' },
-  { name: 'red with a fever', facts: () => fever(flagged('confirmed'), 39.1), color: 'red', reason: 'confirmed' },
+  {
+    name: 'red with a fever',
+    facts: () => fever(flagged('confirmed'), 39.1),
+    color: 'red',
+    reason: 'confirmed',
+  },
   {
     name: 'suspected with a fever',
     facts: () => fever(flagged('suspected'), 37.3),
@@ -192,7 +209,12 @@ const transitions: Transition[] = [
     color: 'yellow',
     reason: 'provincial',
   },
-  { name: 'provincial green', facts: () => province(normal(), 'green'), color: 'green', reason: 'provincial' },
+  {
+    name: 'provincial green',
+    facts: () => province(normal(), 'green'),
+    color: 'green',
+    reason: 'provincial',
+  },
   {
     name: 'provincial green after a national confirmed',
     facts: () => province(flagged('confirmed', T0), 'green', T1),
@@ -253,7 +275,11 @@ const transitions: Transition[] = [
   {
     name: 'provincial red, then a newer national cleared',
     facts: () =>
-      withNationalFlag(province(flagged('confirmed', T0), 'red', T1), { status: 'cleared', quarantineUntil: null }, T2),
+      withNationalFlag(
+        province(flagged('confirmed', T0), 'red', T1),
+        { status: 'cleared', quarantineUntil: null },
+        T2,
+      ),
     color: 'green',
     reason: 'national_normal',
   },
@@ -355,7 +381,7 @@ describe('quarantineReleasable', () => {
       releasable: true,
     },
     {
-      name: 'a close contact whose quarantine ended, no symptoms',
+      name: 'the person is a close contact whose quarantine ended, with no symptoms',
       facts: () => quarantined(QUARANTINE_END, 'close_contact'),
       symptoms: ['none'],
       now: LATER,
@@ -458,19 +484,21 @@ describe('quarantineReleasable', () => {
 });
 
 describe('gateDecision', () => {
-  it.each([
-    ['green', 36.5, 'allow'],
-    ['green', 37.2, 'allow'],
-    ['bw', 36.5, 'allow'],
-    ['bw', 37.2, 'allow'],
-    ['bw', 37.3, 'deny'],
-    ['bw', 39.0, 'deny'],
-    ['yellow', 36.5, 'deny'],
-    ['yellow', 37.3, 'deny'],
-    ['orange', 36.5, 'deny'],
-    ['red', 36.5, 'deny'],
-    ['red', 35.0, 'deny'],
-  ] as const)('should %s: a %s code at %d °C', (color: Color, temperature: number, expected) => {
+  const rows: { color: Color; temperature: number; expected: 'allow' | 'deny' }[] = [
+    { color: 'green', temperature: 36.5, expected: 'allow' },
+    { color: 'green', temperature: 37.2, expected: 'allow' },
+    { color: 'bw', temperature: 36.5, expected: 'allow' },
+    { color: 'bw', temperature: 37.2, expected: 'allow' },
+    { color: 'bw', temperature: 37.3, expected: 'deny' },
+    { color: 'bw', temperature: 39.0, expected: 'deny' },
+    { color: 'yellow', temperature: 36.5, expected: 'deny' },
+    { color: 'yellow', temperature: 37.3, expected: 'deny' },
+    { color: 'orange', temperature: 36.5, expected: 'deny' },
+    { color: 'red', temperature: 36.5, expected: 'deny' },
+    { color: 'red', temperature: 35.0, expected: 'deny' },
+  ];
+
+  it.each(rows)('should $expected a $color code at $temperature °C', ({ color, temperature, expected }) => {
     expect(gateDecision(color, temperature)).toBe(expected);
   });
 });

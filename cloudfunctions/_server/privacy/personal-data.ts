@@ -40,12 +40,14 @@ export function keyRingFromEnv(env: NodeJS.ProcessEnv = process.env): KeyRing {
       'JXM_DATA_KEYS and JXM_INDEX_KEY must be set in the function environment',
     );
   }
-  let parsed: { current?: unknown; keys?: Record<string, unknown> };
+  let parsed: { current?: unknown; keys?: Record<string, unknown> } | null;
   try {
     parsed = JSON.parse(env.JXM_DATA_KEYS);
   } catch {
     throw new KeyConfigurationError('JXM_DATA_KEYS is not JSON');
   }
+  if (!parsed || typeof parsed !== 'object')
+    throw new KeyConfigurationError('JXM_DATA_KEYS must be a JSON object');
   const keys = new Map<string, Buffer>();
   for (const [id, value] of Object.entries(parsed.keys ?? {})) {
     if (!/^[A-Za-z0-9_-]{1,32}$/.test(id))
@@ -66,6 +68,8 @@ export function keyRingFromEnv(env: NodeJS.ProcessEnv = process.env): KeyRing {
 
 const b64url = (buf: Buffer) => buf.toString('base64url');
 
+const GCM_TAG_BYTES = 16;
+
 /** Seals a value: `v1.<keyId>.<iv>.<ciphertext>.<tag>`. */
 export function seal(ring: KeyRing, plaintext: string): string {
   const key = ring.keys.get(ring.current)!;
@@ -83,9 +87,14 @@ export function unseal(ring: KeyRing, sealed: string): string {
   if (version !== 'v1' || !key || !iv || ciphertext === undefined || !tag) {
     throw new Error('sealed value has an unknown format or key');
   }
-  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+  const authTag = Buffer.from(tag, 'base64url');
+  // a full 16-byte tag only: GCM would otherwise check a shortened tag, and forgeries get cheap
+  if (authTag.length !== GCM_TAG_BYTES) throw new Error('sealed value has a truncated tag');
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), {
+    authTagLength: GCM_TAG_BYTES,
+  });
   decipher.setAAD(Buffer.from(`v1.${keyId}`));
-  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+  decipher.setAuthTag(authTag);
   return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString(
     'utf8',
   );

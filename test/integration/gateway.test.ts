@@ -1,0 +1,179 @@
+/**
+ * The production adapters' gateway (cloudfunctions/_server/adapters/gateway.ts) against a gateway stand-in on
+ * loopback: signed requests, answers, time-outs, bounded retries on 5xx, no retry on refusals, and the adapters'
+ * reading of the answers.
+ */
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gatewayConfigFromEnv } from '../../cloudfunctions/_server/adapters/gateway';
+import {
+  gatewayNationalHealthService,
+  gatewayRealnameVerifier,
+} from '../../cloudfunctions/_server/adapters/production';
+
+type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
+
+let server: Server;
+let url: string;
+let handler: Handler;
+let hits: number;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    hits++;
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => handler(req, body, res));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/verify`;
+});
+
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+const SECRET = 'gateway-secret';
+const env = (prefix: string, extra: Record<string, string> = {}) => {
+  const previous = { ...process.env };
+  Object.assign(process.env, {
+    [`${prefix}_URL`]: url,
+    [`${prefix}_APP_ID`]: 'jxm-test',
+    [`${prefix}_SECRET`]: SECRET,
+    [`${prefix}_TIMEOUT_MS`]: '300',
+    [`${prefix}_RETRIES`]: '2',
+    ...extra,
+  });
+  return () => {
+    for (const key of Object.keys(process.env)) if (!(key in previous)) delete process.env[key];
+    Object.assign(process.env, previous);
+  };
+};
+
+const json = (res: ServerResponse, status: number, body: unknown) => {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+};
+
+beforeEach(() => {
+  hits = 0;
+});
+
+describe('real-name gateway', () => {
+  it('signs the request and reads match and mismatch', async () => {
+    const restore = env('JXM_REALNAME');
+    try {
+      const seen: Array<Record<string, unknown>> = [];
+      handler = (req, body, res) => {
+        const expected = createHmac('sha256', SECRET)
+          .update(`${req.headers['x-jxm-timestamp']}.${body}`)
+          .digest('hex');
+        if (req.headers['x-jxm-signature'] !== expected || req.headers['x-jxm-app-id'] !== 'jxm-test')
+          return json(res, 401, {});
+        const payload = JSON.parse(body);
+        seen.push(payload);
+        json(res, 200, { result: payload.name === '王建国' ? 'match' : 'mismatch' });
+      };
+      await expect(gatewayRealnameVerifier.verify({ name: '王建国', idNumber: 'x' })).resolves.toBe('match');
+      await expect(gatewayRealnameVerifier.verify({ name: '李四', idNumber: 'x' })).resolves.toBe('mismatch');
+      expect(seen).toEqual([
+        { name: '王建国', idNumber: 'x' },
+        { name: '李四', idNumber: 'x' },
+      ]);
+    } finally {
+      restore();
+    }
+  });
+
+  it('retries a failing gateway with back-off and succeeds when it recovers', async () => {
+    const restore = env('JXM_REALNAME');
+    try {
+      handler = (_req, _body, res) => (hits < 3 ? json(res, 503, {}) : json(res, 200, { result: 'match' }));
+      await expect(gatewayRealnameVerifier.verify({ name: 'a', idNumber: 'b' })).resolves.toBe('match');
+      expect(hits).toBe(3);
+    } finally {
+      restore();
+    }
+  });
+
+  it('gives up after the bounded retries: ServiceUnavailable', async () => {
+    const restore = env('JXM_REALNAME');
+    try {
+      handler = (_req, _body, res) => json(res, 500, {});
+      await expect(gatewayRealnameVerifier.verify({ name: 'a', idNumber: 'b' })).rejects.toMatchObject({
+        name: 'ServiceUnavailable',
+      });
+      expect(hits).toBe(3); // one try and two retries
+    } finally {
+      restore();
+    }
+  });
+
+  it('times out a gateway that does not answer', async () => {
+    const restore = env('JXM_REALNAME', { JXM_REALNAME_RETRIES: '0' });
+    try {
+      handler = () => undefined; // never answers
+      const started = Date.now();
+      await expect(gatewayRealnameVerifier.verify({ name: 'a', idNumber: 'b' })).rejects.toMatchObject({
+        name: 'ServiceUnavailable',
+      });
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      restore();
+    }
+  });
+
+  it('does not retry a refusal, and treats an answer it cannot read as unavailable', async () => {
+    const restore = env('JXM_REALNAME');
+    try {
+      handler = (_req, _body, res) => json(res, 403, {});
+      await expect(gatewayRealnameVerifier.verify({ name: 'a', idNumber: 'b' })).rejects.toMatchObject({
+        name: 'ServiceUnavailable',
+      });
+      expect(hits).toBe(1);
+      handler = (_req, _body, res) => json(res, 200, { result: 'maybe' });
+      await expect(gatewayRealnameVerifier.verify({ name: 'a', idNumber: 'b' })).rejects.toMatchObject({
+        name: 'ServiceUnavailable',
+      });
+    } finally {
+      restore();
+    }
+  });
+
+  it('is unavailable when not configured, and refuses plain http to anywhere but loopback', async () => {
+    await expect(gatewayRealnameVerifier.verify({ name: 'a', idNumber: 'b' })).rejects.toMatchObject({
+      name: 'ServiceUnavailable',
+    });
+    expect(() =>
+      gatewayConfigFromEnv('realname', 'X', {
+        X_URL: 'http://gateway.example/verify',
+        X_APP_ID: 'a',
+        X_SECRET: 's',
+      }),
+    ).toThrow(/https/);
+  });
+});
+
+describe('national gateway', () => {
+  it('reads status, quarantine end and flag time', async () => {
+    const restore = env('JXM_NATIONAL');
+    try {
+      handler = (_req, _body, res) =>
+        json(res, 200, {
+          status: 'quarantine',
+          quarantineUntil: '2026-12-01T00:00:00+08:00',
+          flaggedAt: '2026-11-20T10:00:00Z',
+        });
+      await expect(gatewayNationalHealthService.check({ idNumber: 'x', idHash: 'h' })).resolves.toEqual({
+        status: 'quarantine',
+        quarantineUntil: new Date('2026-11-30T16:00:00Z'),
+        flaggedAt: new Date('2026-11-20T10:00:00Z'),
+      });
+      handler = (_req, _body, res) => json(res, 200, { status: 'infected' });
+      await expect(gatewayNationalHealthService.check({ idNumber: 'x', idHash: 'h' })).rejects.toMatchObject({
+        name: 'ServiceUnavailable',
+      });
+    } finally {
+      restore();
+    }
+  });
+});
