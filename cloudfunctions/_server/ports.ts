@@ -47,11 +47,22 @@ export interface NationalHealthService {
   check(identity: { idNumber: string; idHash: string }): Promise<NationalRecord>;
 }
 
+/** Sends one text message; throws when the gateway does not take it (the outbox retries). */
+export interface SmsSender {
+  send(message: {
+    phone: string;
+    template: string;
+    text: string;
+    params: Record<string, unknown>;
+  }): Promise<void>;
+}
+
 /** What the local cloud lends the functions it hosts: its clock and its stand-ins for external services. */
 export interface LocalCloudHooks {
   clock: Clock;
   realname: RealnameVerifier;
   national: NationalHealthService;
+  sms: SmsSender;
 }
 
 declare global {

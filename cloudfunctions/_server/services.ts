@@ -2,13 +2,18 @@
  * Which adapter serves each port in this invocation: the local cloud's stand-ins when a local cloud hosts the
  * function (`__jxmLocalCloud`), the production adapters in WeChat Cloud.
  */
-import { gatewayNationalHealthService, gatewayRealnameVerifier } from './adapters/production';
+import {
+  gatewayNationalHealthService,
+  gatewayRealnameVerifier,
+  openapiSmsSender,
+} from './adapters/production';
 import {
   localCloudHooks,
   systemClock,
   type Clock,
   type NationalHealthService,
   type RealnameVerifier,
+  type SmsSender,
 } from './ports';
 import { keyRingFromEnv, type KeyRing } from './privacy/personal-data';
 
@@ -16,6 +21,7 @@ export interface Ports {
   clock: Clock;
   realname: RealnameVerifier;
   national: NationalHealthService;
+  sms: SmsSender;
   /** The data and index keys; throws KeyConfigurationError when the environment has none. */
   keys(): KeyRing;
 }
@@ -26,6 +32,7 @@ export function resolvePorts(): Ports {
     clock: local?.clock ?? systemClock,
     realname: local?.realname ?? gatewayRealnameVerifier,
     national: local?.national ?? gatewayNationalHealthService,
+    sms: local?.sms ?? openapiSmsSender,
     keys: () => keyRingFromEnv(),
   };
 }

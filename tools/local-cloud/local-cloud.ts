@@ -72,7 +72,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       ? { status: flag.status, quarantineUntil: flag.quarantineUntil, flaggedAt: flag.flaggedAt }
       : null;
   });
-  globalThis.__jxmLocalCloud = { clock, realname, national };
+  globalThis.__jxmLocalCloud = { clock, realname, national, sms };
 
   const engine = new DatabaseEngine(store, () => clock.nowMs());
   const functions = new FunctionHost(options.functionsDir ?? join(REPO_ROOT, 'cloudfunctions'));

@@ -12,6 +12,7 @@ import {
   type NationalHealthService,
   type NationalRecord,
   type RealnameVerifier,
+  type SmsSender,
 } from '../../cloudfunctions/_server/ports';
 
 /** fixtures/ beside this file, from source or from dist/. */
@@ -68,7 +69,7 @@ export interface SentSms {
 }
 
 /** Records every message it is asked to send; fails them while /dev/faults has SMS down. */
-export class LocalSmsSender {
+export class LocalSmsSender implements SmsSender {
   private readonly log: SentSms[] = [];
 
   constructor(
@@ -78,7 +79,14 @@ export class LocalSmsSender {
 
   async send(message: { phone: string; text: string; template: string }): Promise<void> {
     const down = this.faults.isDown('sms');
-    this.log.push({ ...message, status: down ? 'failed' : 'sent', at: this.clock.now().toISOString() });
+    const { phone, text, template } = message;
+    this.log.push({
+      phone,
+      text,
+      template,
+      status: down ? 'failed' : 'sent',
+      at: this.clock.now().toISOString(),
+    });
     if (down) throw new Error('SMS gateway unavailable (local fault injected)');
   }
 

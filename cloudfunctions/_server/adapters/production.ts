@@ -3,11 +3,13 @@
  * (tools/local-cloud/services.ts) through `__jxmLocalCloud`.
  */
 import { NATIONAL_STATUSES, type NationalStatus } from '../../../miniprogram/core/health-code.rules';
+import { cloudSdk } from '../cloud';
 import {
   ServiceUnavailable,
   type NationalHealthService,
   type NationalRecord,
   type RealnameVerifier,
+  type SmsSender,
 } from '../ports';
 import { callGateway, gatewayConfigFromEnv } from './gateway';
 
@@ -47,5 +49,26 @@ export const gatewayNationalHealthService: NationalHealthService = {
       quarantineUntil: toDate(answer.quarantineUntil),
       flaggedAt: toDate(answer.flaggedAt),
     };
+  },
+};
+
+/**
+ * SMS through WeChat Cloud's open API (cloud.openapi.cloudbase.sendSms, a notification template). The function's
+ * config.json must grant `cloudbase.sendSms`; JXM_SMS_TEMPLATE_ID names the approved template, whose one variable
+ * is the message text.
+ */
+export const openapiSmsSender: SmsSender = {
+  async send(message) {
+    const templateId = process.env.JXM_SMS_TEMPLATE_ID;
+    if (!templateId) throw new ServiceUnavailable('sms');
+    const cloud = cloudSdk();
+    const result = (await cloud.openapi.cloudbase.sendSms({
+      env: cloud.getWXContext().ENV,
+      phone_number_list: [`+86${message.phone}`],
+      sms_type: 'Notification',
+      template_id: templateId,
+      template_param_list: [message.text.replace(/^【吉祥码】/, '')],
+    })) as { errCode?: number; errcode?: number };
+    if ((result?.errCode ?? result?.errcode ?? 0) !== 0) throw new ServiceUnavailable('sms');
   },
 };

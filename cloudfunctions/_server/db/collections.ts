@@ -80,7 +80,13 @@ export const COLLECTIONS = {
     indexes: [
       { name: 'holderOpenid', fields: [['holder.openid', 1]] },
       { name: 'parentId', fields: [['parentId', 1]] },
-      { name: 'ancestors', fields: [['ancestors', 1]] },
+      {
+        name: 'ancestors_createdAt',
+        fields: [
+          ['ancestors', 1],
+          ['createdAt', -1],
+        ],
+      },
       {
         name: 'status_role_lastActiveAt',
         fields: [

@@ -12,6 +12,7 @@ import type {
   Symptom,
 } from '../../../miniprogram/core/health-code.rules';
 import type { DisableReason, PositionStatus, Role, SiteType } from '../../../miniprogram/core/org';
+import type { SmsParams, SmsTemplate } from '../../../miniprogram/core/sms';
 import type { Identified } from './repository';
 
 export interface GeoPoint {
@@ -36,9 +37,15 @@ export interface SiteDoc extends Identified {
   createdBy: string | null;
 }
 
+/** Who holds a position — or is invited to: name and phone on record (sealed), for the SMS and the lists. */
 export interface PositionHolder {
+  /** null until the invite is claimed. */
   openid: string | null;
   personId: string | null;
+  /** Sealed; null for the bootstrap initiator, whose holder is known only by the openid. */
+  name: string | null;
+  phone: string | null;
+  masked: { name: string; phone: string } | null;
 }
 
 export interface PositionDoc extends Identified {
@@ -50,9 +57,63 @@ export interface PositionDoc extends Identified {
   holder: PositionHolder;
   status: PositionStatus;
   disabledReason: DisableReason | null;
+  /** The only invite that may still claim this position (a replacement voids the earlier ones). */
+  currentInviteId: string | null;
   lastActiveAt: Date;
   createdAt: Date;
   updatedAt: Date;
+}
+
+export interface InviteDoc extends Identified {
+  /** HMAC of the code under the index key: the code itself is never stored. */
+  codeHash: string;
+  positionId: string;
+  role: Role;
+  createdAt: Date;
+  expiresAt: Date;
+  usedAt: Date | null;
+  usedBy: string | null;
+}
+
+export type ApplicationStatus = 'pending' | 'approved' | 'rejected';
+
+export interface ApplicationDoc extends Identified {
+  status: ApplicationStatus;
+  unitName: string;
+  uscc: string;
+  siteType: SiteType;
+  address: string;
+  location: GeoPoint;
+  applicant: {
+    openid: string;
+    personId: string;
+    name: string;
+    phone: string;
+    masked: { name: string; phone: string };
+  };
+  letter: string | null;
+  replacesPositionId: string | null;
+  createdAt: Date;
+  reviewedAt: Date | null;
+  reviewedBy: string | null;
+  comment: string | null;
+  result: { siteId: string | null; positionId: string } | null;
+}
+
+export interface SmsOutboxDoc extends Identified {
+  /** Sealed. */
+  phone: string;
+  template: SmsTemplate;
+  params: SmsParams;
+  text: string;
+  /** pending → sending (leased until nextAttemptAt) → sent | pending again | failed. */
+  status: 'pending' | 'sending' | 'sent' | 'failed';
+  attempts: number;
+  nextAttemptAt: Date;
+  createdAt: Date;
+  sentAt: Date | null;
+  /** The position whose change this SMS reports. */
+  positionId: string;
 }
 
 /** Values sealed with AES-256-GCM (privacy/personal-data.ts). */

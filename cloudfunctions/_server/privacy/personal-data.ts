@@ -106,7 +106,7 @@ export function sealedKeyId(sealed: string): string {
 }
 
 /** A keyed, deterministic index of a value: same value, same hash; no way back without the key. */
-export function blindIndex(ring: KeyRing, kind: 'id', value: string): string {
+export function blindIndex(ring: KeyRing, kind: 'id' | 'invite', value: string): string {
   return createHmac('sha256', ring.indexKey).update(`${kind}:${value}`).digest('hex');
 }
 

@@ -3,13 +3,17 @@
  * in config.json, so that no schedule points at code that does not exist.
  */
 import { nationalRecheck, quarantineRelease } from '../../_server/health/timers';
+import { silentSweep } from '../../_server/org/org';
 import { createFunction } from '../../_server/router';
+import { dispatchDue } from '../../_server/sms/outbox';
 
 export const main = createFunction({
   name: 'cron',
   actions: {},
   timers: {
+    silentSweep: (_event, ctx) => silentSweep(ctx),
     quarantineRelease: (_event, ctx) => quarantineRelease(ctx),
+    smsDispatch: (_event, ctx) => dispatchDue(ctx),
     nationalRecheck: (_event, ctx) => nationalRecheck(ctx),
   },
 });

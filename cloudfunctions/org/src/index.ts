@@ -1,11 +1,33 @@
 /** The scanner hierarchy: sites, positions, invitations, applications (API.md `org`). */
-import { createFunction } from '../../_server/router';
-import { bootstrapInitiator } from '../../_server/org/bootstrap';
+import { orgParams } from '../../../miniprogram/core/contracts/org.contract';
 import { DomainError } from '../../_server/envelope';
+import { applications, applySenior, reviewApplication } from '../../_server/org/applications';
+import { bootstrapInitiator } from '../../_server/org/bootstrap';
+import {
+  activate,
+  claim,
+  createPosition,
+  createSite,
+  disable,
+  replaceHolder,
+  subordinates,
+} from '../../_server/org/org';
+import { createFunction, defineAction } from '../../_server/router';
 
 export const main = createFunction({
   name: 'org',
-  actions: {},
+  actions: {
+    createSite: defineAction(orgParams.createSite, createSite),
+    createPosition: defineAction(orgParams.createPosition, createPosition),
+    claim: defineAction(orgParams.claim, claim),
+    replaceHolder: defineAction(orgParams.replaceHolder, replaceHolder),
+    disable: defineAction(orgParams.disable, disable),
+    activate: defineAction(orgParams.activate, activate),
+    subordinates: defineAction(orgParams.subordinates, subordinates),
+    applySenior: defineAction(orgParams.applySenior, applySenior),
+    applications: defineAction(orgParams.applications, applications),
+    reviewApplication: defineAction(orgParams.reviewApplication, reviewApplication),
+  },
   system: {
     // API.md 2.1: run by the local cloud at start, or once from the cloud console's test panel in production
     bootstrap: async (event, ctx) => {

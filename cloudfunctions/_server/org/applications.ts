@@ -1,0 +1,198 @@
+/**
+ * Senior scanner applications (regulation rules 9, 13, 14): a unit applies with its unified social credit code
+ * (GB 32100) and the form's fields; the initiator reviews. Approval creates the unit's site, its senior position
+ * and the invite in one transaction — or, for a replacement (rule 10: a letter explaining why, and a new form),
+ * hands the existing senior position to the new holder.
+ */
+import type { OrgParams, OrgReplies } from '../../../miniprogram/core/contracts/org.contract';
+import { DEFAULT_SITE_RADIUS_M } from '../../../miniprogram/core/org';
+import { checkUscc } from '../../../miniprogram/core/uscc';
+import { audit } from '../audit';
+import { requireCitizen } from '../citizen/citizen';
+import type { ApplicationDoc, PositionDoc, SiteDoc } from '../db/documents';
+import { pageNewestFirst } from '../db/paging';
+import { Repository } from '../db/repository';
+import { DomainError } from '../envelope';
+import { randomId } from '../privacy/personal-data';
+import type { RequestContext } from '../router';
+import { dispatchNow, smsMessage } from '../sms/outbox';
+import { actingPosition } from './acting-position';
+import { newPosition, replaceHolderOf } from './org';
+import { invitedHolder, positionsOf, sitesOf, type Tx } from './positions';
+
+const applicationsOf = (ctx: RequestContext) => new Repository<ApplicationDoc>(ctx.db, 'applications');
+
+export async function applySenior(
+  params: OrgParams<'applySenior'>,
+  ctx: RequestContext,
+): Promise<OrgReplies['applySenior']> {
+  const person = await requireCitizen(ctx);
+  const uscc = checkUscc(params.uscc);
+  if (!uscc.ok) throw new DomainError('USCC_INVALID', undefined, { uscc: uscc.problem });
+  const holder = invitedHolder(ctx.ports.keys(), params.applicantName, params.applicantPhone);
+  if (params.replacesPositionId !== undefined) {
+    // rule 10: replacing a senior takes a letter explaining why
+    if (!params.letter)
+      throw new DomainError('BAD_REQUEST', '更换高级扫码员须附说明原因的函件', { letter: 'required' });
+    const replaced = await positionsOf(ctx.db).get(params.replacesPositionId);
+    if (!replaced || replaced.role !== 'senior') throw new DomainError('FORBIDDEN');
+  }
+  const application: ApplicationDoc = {
+    _id: randomId(12),
+    status: 'pending',
+    unitName: params.unitName,
+    uscc: uscc.value,
+    siteType: params.siteType,
+    address: params.address,
+    location: { type: 'Point', coordinates: [params.location.longitude, params.location.latitude] },
+    applicant: {
+      openid: ctx.openid,
+      personId: person._id,
+      name: holder.name!,
+      phone: holder.phone!,
+      masked: holder.masked!,
+    },
+    letter: params.letter ?? null,
+    replacesPositionId: params.replacesPositionId ?? null,
+    createdAt: ctx.now,
+    reviewedAt: null,
+    reviewedBy: null,
+    comment: null,
+    result: null,
+  };
+  await applicationsOf(ctx).insert(application);
+  return { applicationId: application._id };
+}
+
+export async function applications(
+  params: OrgParams<'applications'>,
+  ctx: RequestContext,
+): Promise<OrgReplies['applications']> {
+  await actingPosition(ctx, params.actingPositionId, ['initiator']);
+  const filter = params.status ? { status: params.status } : {};
+  const page = await pageNewestFirst<ApplicationDoc>(ctx.db, 'applications', filter, 'createdAt', params);
+  return {
+    items: page.items.map((a) => ({
+      applicationId: a._id,
+      status: a.status,
+      unitName: a.unitName,
+      uscc: a.uscc,
+      siteType: a.siteType,
+      applicant: a.applicant.masked,
+      ...(a.letter ? { letter: a.letter } : {}),
+      ...(a.replacesPositionId ? { replacesPositionId: a.replacesPositionId } : {}),
+      createdAt: a.createdAt.toISOString(),
+    })),
+    next: page.next,
+  };
+}
+
+export async function reviewApplication(
+  params: OrgParams<'reviewApplication'>,
+  ctx: RequestContext,
+): Promise<OrgReplies['reviewApplication']> {
+  const actor = await actingPosition(ctx, params.actingPositionId, ['initiator']);
+  const application = await applicationsOf(ctx).get(params.applicationId);
+  if (!application) throw new DomainError('NOT_FOUND');
+  if (application.status !== 'pending') throw new DomainError('CONFLICT');
+  const reviewed = {
+    reviewedAt: ctx.now,
+    reviewedBy: actor._id,
+    comment: params.comment ?? null,
+  };
+  const holder = {
+    openid: null,
+    personId: null,
+    name: application.applicant.name,
+    phone: application.applicant.phone,
+    masked: application.applicant.masked,
+  };
+  // the application is read again inside each transaction: two reviews at once, one wins, the other is CONFLICT
+  const stillPending = async (tx: Tx) => {
+    const { data } = await tx.collection('applications').doc(application._id).get();
+    if ((data as unknown as ApplicationDoc).status !== 'pending') throw new DomainError('CONFLICT');
+  };
+
+  let reply: OrgReplies['reviewApplication'];
+  if (!params.approve) {
+    await ctx.db.runTransaction(async (tx: Tx) => {
+      await stillPending(tx);
+      await tx
+        .collection('applications')
+        .doc(application._id)
+        .update({ data: { status: 'rejected', ...reviewed } });
+    });
+    reply = {};
+  } else if (application.replacesPositionId) {
+    const position = await positionsOf(ctx.db).get(application.replacesPositionId);
+    if (!position || position.role !== 'senior') throw new DomainError('CONFLICT');
+    const site = (await sitesOf(ctx.db).get(position.siteId))!;
+    const { code } = await replaceHolderOf(
+      ctx,
+      position._id,
+      site.name,
+      holder,
+      [
+        {
+          collection: 'applications',
+          id: application._id,
+          patch: {
+            status: 'approved',
+            ...reviewed,
+            result: ctx.db.command.set({ siteId: null, positionId: position._id }),
+          },
+        },
+      ],
+      stillPending,
+    );
+    reply = { positionId: position._id, inviteCode: code };
+  } else {
+    const actorSite = (await sitesOf(ctx.db).get(actor.siteId))!;
+    const site: SiteDoc = {
+      _id: randomId(12),
+      name: application.unitName,
+      type: application.siteType,
+      address: application.address,
+      location: application.location,
+      radiusM: DEFAULT_SITE_RADIUS_M,
+      parentSiteId: actorSite._id,
+      ancestors: [...actorSite.ancestors, actorSite._id],
+      uscc: application.uscc,
+      createdAt: ctx.now,
+      createdBy: actor._id,
+    };
+    const { position, invite } = newPosition(ctx, actor as PositionDoc, site, 'senior', holder);
+    const sms = smsMessage(ctx, holder.phone, position._id, 'position_created', {
+      siteName: site.name,
+      role: 'senior',
+    });
+    await ctx.db.runTransaction(async (tx: Tx) => {
+      await stillPending(tx);
+      await tx.collection('sites').add({ data: site });
+      await tx.collection('positions').add({ data: position });
+      await tx.collection('invites').add({ data: invite.doc });
+      await tx.collection('sms_outbox').add({ data: sms });
+      await tx
+        .collection('applications')
+        .doc(application._id)
+        .update({
+          data: {
+            status: 'approved',
+            ...reviewed,
+            result: ctx.db.command.set({ siteId: site._id, positionId: position._id }),
+          },
+        });
+    });
+    await dispatchNow(ctx, [sms]);
+    reply = { siteId: site._id, positionId: position._id, inviteCode: invite.code };
+  }
+  await audit(ctx, {
+    action: 'org.reviewApplication',
+    actorPositionId: actor._id,
+    actorOpenid: ctx.openid,
+    target: application._id,
+    reason: params.comment ?? null,
+    details: { approve: params.approve, replacement: Boolean(application.replacesPositionId) },
+  });
+  return reply;
+}

@@ -1,0 +1,352 @@
+/**
+ * The scanner hierarchy's actions (regulation rules 6, 7, 10, 12–14; API.md `org`): sites, positions, invitations,
+ * replacement, disabling and activation. Senior applications are in applications.ts.
+ */
+import type { OrgParams, OrgReplies } from '../../../miniprogram/core/contracts/org.contract';
+import { DEFAULT_SITE_RADIUS_M } from '../../../miniprogram/core/org';
+import { checkUscc } from '../../../miniprogram/core/uscc';
+import { requireCitizen } from '../citizen/citizen';
+import type { InviteDoc, PositionDoc, SiteDoc, SmsOutboxDoc } from '../db/documents';
+import { pageNewestFirst } from '../db/paging';
+import { Repository } from '../db/repository';
+import { DomainError } from '../envelope';
+import { randomId, unseal } from '../privacy/personal-data';
+import type { RequestContext, SystemContext } from '../router';
+import { dispatchNow, smsMessage } from '../sms/outbox';
+import { actingPosition } from './acting-position';
+import {
+  CREATABLE_ROLES,
+  changePosition,
+  inviteHash,
+  invitedHolder,
+  newInvite,
+  positionBelow,
+  positionsOf,
+  siteInActorScope,
+  sitesOf,
+  type Tx,
+} from './positions';
+
+const ALL_ROLES = ['initiator', 'senior', 'intermediate', 'ordinary'] as const;
+
+export async function createSite(
+  params: OrgParams<'createSite'>,
+  ctx: RequestContext,
+): Promise<OrgReplies['createSite']> {
+  // the initiator creates any site; a senior its departments, subsidiaries and unit sites below its own (rule 6)
+  const actor = await actingPosition(ctx, params.actingPositionId, ['initiator', 'senior']);
+  const parent = await siteInActorScope(ctx, actor, params.parentSiteId ?? actor.siteId);
+  let uscc: string | null = null;
+  if (params.uscc !== undefined) {
+    const checked = checkUscc(params.uscc);
+    if (!checked.ok) throw new DomainError('USCC_INVALID', undefined, { uscc: checked.problem });
+    uscc = checked.value;
+  }
+  const site: SiteDoc = {
+    _id: randomId(12),
+    name: params.name,
+    type: params.type,
+    address: params.address,
+    location: { type: 'Point', coordinates: [params.location.longitude, params.location.latitude] },
+    radiusM: params.radiusM ?? DEFAULT_SITE_RADIUS_M,
+    parentSiteId: parent._id,
+    ancestors: [...parent.ancestors, parent._id],
+    uscc,
+    createdAt: ctx.now,
+    createdBy: actor._id,
+  };
+  await sitesOf(ctx.db).insert(site);
+  return { siteId: site._id };
+}
+
+/** A new pending position below the actor, with its invite and its SMS (rule 6; API.md `createPosition`). */
+export function newPosition(
+  ctx: SystemContext,
+  actor: PositionDoc,
+  site: SiteDoc,
+  role: PositionDoc['role'],
+  holder: PositionDoc['holder'],
+) {
+  const position: PositionDoc = {
+    _id: randomId(12),
+    role,
+    siteId: site._id,
+    parentId: actor._id,
+    ancestors: [...actor.ancestors, actor._id],
+    holder,
+    status: 'pending',
+    disabledReason: null,
+    currentInviteId: null,
+    lastActiveAt: ctx.now,
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+  };
+  const invite = newInvite(ctx, position);
+  position.currentInviteId = invite.doc._id;
+  return { position, invite };
+}
+
+export async function createPosition(
+  params: OrgParams<'createPosition'>,
+  ctx: RequestContext,
+): Promise<OrgReplies['createPosition']> {
+  const actor = await actingPosition(ctx, params.actingPositionId, ALL_ROLES);
+  if (!CREATABLE_ROLES[actor.role].includes(params.role)) throw new DomainError('FORBIDDEN');
+  const site = await siteInActorScope(ctx, actor, params.siteId);
+  const holder = invitedHolder(ctx.ports.keys(), params.holderName, params.holderPhone);
+  const { position, invite } = newPosition(ctx, actor, site, params.role, holder);
+  const sms = smsMessage(ctx, holder.phone!, position._id, 'position_created', {
+    siteName: site.name,
+    role: position.role,
+  });
+  await ctx.db.runTransaction(async (tx: Tx) => {
+    await tx.collection('positions').add({ data: position });
+    await tx.collection('invites').add({ data: invite.doc });
+    await tx.collection('sms_outbox').add({ data: sms });
+  });
+  await dispatchNow(ctx, [sms]);
+  return { positionId: position._id, inviteCode: invite.code };
+}
+
+export async function claim(params: OrgParams<'claim'>, ctx: RequestContext): Promise<OrgReplies['claim']> {
+  const keys = ctx.ports.keys();
+  const invite = await new Repository<InviteDoc>(ctx.db, 'invites').first({
+    codeHash: inviteHash(keys, params.inviteCode),
+  });
+  if (!invite || invite.usedAt) throw new DomainError('INVITE_INVALID');
+  if (invite.expiresAt.getTime() < ctx.now.getTime()) throw new DomainError('INVITE_EXPIRED');
+  const position = await positionsOf(ctx.db).get(invite.positionId);
+  if (!position || position.currentInviteId !== invite._id) throw new DomainError('INVITE_INVALID');
+  const site = (await sitesOf(ctx.db).get(position.siteId))!;
+
+  // a citizen's registered name must be the invited holder's: a forwarded code is of no use to anyone else
+  let personId: string | null = null;
+  if (position.role !== 'initiator') {
+    const person = await requireCitizen(ctx);
+    const invitedName = position.holder.name ? unseal(keys, position.holder.name) : null;
+    if (invitedName !== null && unseal(keys, person.sealed.name) !== invitedName)
+      throw new DomainError('INVITE_INVALID');
+    personId = person._id;
+  }
+
+  const changed = await changePosition(ctx, position._id, site.name, (current) => {
+    if (current.currentInviteId !== invite._id) return null;
+    return {
+      patch: {
+        holder: { ...current.holder, openid: ctx.openid, personId },
+        status: current.status === 'pending' ? 'active' : current.status,
+        currentInviteId: null,
+        lastActiveAt: ctx.now,
+      },
+      sms: { template: 'position_claimed' },
+      alsoUpdate: [{ collection: 'invites', id: invite._id, patch: { usedAt: ctx.now, usedBy: ctx.openid } }],
+    };
+  });
+  // two claims of one code: the transaction lets one through; the other finds the invite spent
+  if (!changed) throw new DomainError('INVITE_INVALID');
+  if (changed.sms) await dispatchNow(ctx, [changed.sms]);
+  return {
+    positionId: position._id,
+    role: position.role,
+    site: { id: site._id, name: site.name, type: site.type },
+  };
+}
+
+export async function replaceHolder(
+  params: OrgParams<'replaceHolder'>,
+  ctx: RequestContext,
+): Promise<OrgReplies['replaceHolder']> {
+  const actor = await actingPosition(ctx, params.actingPositionId, ['initiator', 'senior', 'intermediate']);
+  const position = await positionBelow(ctx, actor, params.positionId);
+  // the position's superior replaces its holder (rule 10); a senior is replaced only on an approved replacement
+  // application (reviewApplication), never directly
+  if (position.parentId !== actor._id || position.role === 'senior') throw new DomainError('FORBIDDEN');
+  const holder = invitedHolder(ctx.ports.keys(), params.holderName, params.holderPhone);
+  const site = (await sitesOf(ctx.db).get(position.siteId))!;
+  const { code } = await replaceHolderOf(ctx, position._id, site.name, holder);
+  return { inviteCode: code };
+}
+
+/** The old holder loses the position at once; the new one is invited (used by replaceHolder and reviews). */
+export async function replaceHolderOf(
+  ctx: SystemContext,
+  positionId: string,
+  siteName: string,
+  holder: PositionDoc['holder'],
+  alsoUpdate: Array<{ collection: string; id: string; patch: Record<string, unknown> }> = [],
+  precondition?: (tx: Tx) => Promise<void>,
+): Promise<{ code: string; position: PositionDoc }> {
+  let code = '';
+  const changed = await changePosition(
+    ctx,
+    positionId,
+    siteName,
+    (current) => {
+      const invite = newInvite(ctx, current);
+      code = invite.code;
+      return {
+        patch: {
+          holder,
+          status: current.status === 'disabled' ? 'disabled' : 'pending',
+          currentInviteId: invite.doc._id,
+        },
+        sms: { template: 'position_replaced' },
+        alsoInsert: [{ collection: 'invites', doc: invite.doc }],
+        alsoUpdate,
+      };
+    },
+    precondition,
+  );
+  if (changed!.sms) await dispatchNow(ctx, [changed!.sms]);
+  return { code, position: changed!.position };
+}
+
+/** Disables one position (if not already) with its SMS; true when this call changed it. */
+export async function disableOne(
+  ctx: SystemContext,
+  position: PositionDoc,
+  reason: NonNullable<PositionDoc['disabledReason']>,
+  siteNames: Map<string, string>,
+  outbox: SmsOutboxDoc[],
+  still: (current: PositionDoc) => boolean = () => true,
+): Promise<boolean> {
+  let siteName = siteNames.get(position.siteId);
+  if (siteName === undefined) {
+    siteName = (await sitesOf(ctx.db).get(position.siteId))?.name ?? '';
+    siteNames.set(position.siteId, siteName);
+  }
+  const changed = await changePosition(ctx, position._id, siteName, (current) =>
+    current.status === 'disabled' || !still(current)
+      ? null
+      : {
+          patch: { status: 'disabled', disabledReason: reason },
+          sms: { template: 'position_disabled', reason },
+        },
+  );
+  if (changed?.sms) outbox.push(changed.sms);
+  return changed !== null;
+}
+
+export async function disable(
+  params: OrgParams<'disable'>,
+  ctx: RequestContext,
+): Promise<OrgReplies['disable']> {
+  const actor = await actingPosition(ctx, params.actingPositionId, ['initiator', 'senior', 'intermediate']);
+  const position = await positionBelow(ctx, actor, params.positionId);
+  const siteNames = new Map<string, string>();
+  const outbox: SmsOutboxDoc[] = [];
+  if (!(await disableOne(ctx, position, 'manual', siteNames, outbox))) throw new DomainError('CONFLICT');
+  const disabled = [position._id];
+  if (params.cascade) {
+    // rule 10: "禁用下一级扫码员或其衍生的全部扫码员账号" — everything below, page by page until none is left
+    const _ = ctx.db.command;
+    for (;;) {
+      const below = await positionsOf(ctx.db).find(
+        { ancestors: position._id, status: _.in(['active', 'pending']) },
+        { limit: 100 },
+      );
+      if (below.length === 0) break;
+      for (const p of below) if (await disableOne(ctx, p, 'cascade', siteNames, outbox)) disabled.push(p._id);
+    }
+  }
+  await dispatchNow(ctx, outbox);
+  return { disabled };
+}
+
+export async function activate(
+  params: OrgParams<'activate'>,
+  ctx: RequestContext,
+): Promise<OrgReplies['activate']> {
+  const actor = await actingPosition(ctx, params.actingPositionId, ['initiator', 'senior', 'intermediate']);
+  const position = await positionBelow(ctx, actor, params.positionId);
+  // rule 10: activated by the direct superior (or the initiator, who oversees all)
+  if (position.parentId !== actor._id && actor.role !== 'initiator') throw new DomainError('FORBIDDEN');
+  const site = (await sitesOf(ctx.db).get(position.siteId))!;
+  const changed = await changePosition(ctx, position._id, site.name, (current) =>
+    current.status !== 'disabled'
+      ? null
+      : {
+          patch: {
+            status: current.holder.openid ? 'active' : 'pending',
+            disabledReason: null,
+            // a fresh start: the silent sweep counts from the activation
+            lastActiveAt: ctx.now,
+          },
+          sms: { template: 'position_activated' },
+        },
+  );
+  if (!changed) throw new DomainError('CONFLICT');
+  if (changed.sms) await dispatchNow(ctx, [changed.sms]);
+  return {};
+}
+
+export async function subordinates(
+  params: OrgParams<'subordinates'>,
+  ctx: RequestContext,
+): Promise<OrgReplies['subordinates']> {
+  const actor = await actingPosition(ctx, params.actingPositionId, ALL_ROLES);
+  const root =
+    params.positionId && params.positionId !== actor._id
+      ? await positionBelow(ctx, actor, params.positionId)
+      : actor;
+  const page = await pageNewestFirst<PositionDoc>(
+    ctx.db,
+    'positions',
+    { ancestors: root._id },
+    'createdAt',
+    params,
+  );
+  const _ = ctx.db.command;
+  const siteIds = [...new Set(page.items.map((p) => p.siteId))];
+  const sites = new Map(
+    (siteIds.length ? await sitesOf(ctx.db).find({ _id: _.in(siteIds) }, { limit: siteIds.length }) : []).map(
+      (s) => [s._id, s],
+    ),
+  );
+  return {
+    items: page.items.map((p) => ({
+      positionId: p._id,
+      parentId: p.parentId,
+      role: p.role,
+      status: p.status,
+      ...(p.disabledReason ? { disabledReason: p.disabledReason } : {}),
+      holder: p.holder.masked ?? { name: '', phone: '' },
+      site: { id: p.siteId, name: sites.get(p.siteId)?.name ?? '' },
+      lastActiveAt: p.lastActiveAt.toISOString(),
+    })),
+    next: page.next,
+  };
+}
+
+/** Rule 10's silent sweep: intermediate and ordinary positions with no login or action for 15 days. */
+export const SILENT_AFTER_MS = 15 * 24 * 3600_000;
+
+export async function silentSweep(ctx: SystemContext): Promise<{ disabled: number }> {
+  const _ = ctx.db.command;
+  const cutoff = new Date(ctx.now.getTime() - SILENT_AFTER_MS);
+  const siteNames = new Map<string, string>();
+  let disabled = 0;
+  let after = '';
+  for (;;) {
+    const silent = await positionsOf(ctx.db).find(
+      {
+        status: 'active',
+        role: _.in(['intermediate', 'ordinary']),
+        lastActiveAt: _.lt(cutoff),
+        _id: _.gt(after),
+      },
+      { orderBy: [['_id', 'asc']], limit: 100 },
+    );
+    if (silent.length === 0) break;
+    const outbox: SmsOutboxDoc[] = [];
+    for (const p of silent) {
+      // only what is below a silent intermediate keeps working: nothing is cascaded
+      const still = (current: PositionDoc) =>
+        current.status === 'active' && current.lastActiveAt.getTime() < cutoff.getTime();
+      if (await disableOne(ctx, p, 'silent', siteNames, outbox, still)) disabled++;
+    }
+    await dispatchNow(ctx, outbox);
+    after = silent[silent.length - 1]._id;
+  }
+  return { disabled };
+}

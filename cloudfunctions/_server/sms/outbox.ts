@@ -1,0 +1,103 @@
+/**
+ * Status-change SMS (regulation rule 10) through an outbox: the message is written in the same transaction as
+ * the change it reports, so every change has exactly one message and none is lost; dispatch is at least once.
+ * A message is sent right after the change when the gateway takes it, else by the `smsDispatch` timer, retried
+ * after 1, 2, 4 … minutes, at most 10 tries, then `failed`.
+ */
+import { smsText, type SmsParams, type SmsTemplate } from '../../../miniprogram/core/sms';
+import type { SmsOutboxDoc } from '../db/documents';
+import { Repository } from '../db/repository';
+import { logEvent, logFailure } from '../log';
+import { randomId, unseal } from '../privacy/personal-data';
+import type { SystemContext } from '../router';
+
+export const SMS_MAX_ATTEMPTS = 10;
+/** How long a dispatcher holds a message it is sending before another may take it over. */
+const SENDING_LEASE_MS = 2 * 60_000;
+
+export function smsMessage(
+  ctx: SystemContext,
+  sealedPhone: string,
+  positionId: string,
+  template: SmsTemplate,
+  params: SmsParams,
+): SmsOutboxDoc {
+  return {
+    _id: randomId(12),
+    phone: sealedPhone,
+    template,
+    params,
+    text: smsText(template, params),
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: ctx.now,
+    createdAt: ctx.now,
+    sentAt: null,
+    positionId,
+  };
+}
+
+/** Minutes to wait after the n-th failed try: 1, 2, 4, … */
+export function retryDelayMs(attempts: number): number {
+  return 2 ** Math.max(0, attempts - 1) * 60_000;
+}
+
+type Outcome = 'sent' | 'retry' | 'failed' | 'skipped';
+
+/** Takes the message (if still due and untaken), sends it, and records the outcome. */
+async function dispatchOne(ctx: SystemContext, message: SmsOutboxDoc): Promise<Outcome> {
+  const outbox = new Repository<SmsOutboxDoc>(ctx.db, 'sms_outbox');
+  const attempts = message.attempts + 1;
+  const taken = await outbox.updateWhere(
+    { _id: message._id, status: message.status, attempts: message.attempts },
+    { status: 'sending', attempts, nextAttemptAt: new Date(ctx.now.getTime() + SENDING_LEASE_MS) },
+  );
+  if (taken !== 1) return 'skipped';
+  try {
+    const phone = unseal(ctx.ports.keys(), message.phone);
+    await ctx.ports.sms.send({
+      phone,
+      template: message.template,
+      text: message.text,
+      params: { ...message.params },
+    });
+  } catch (err) {
+    const failed = attempts >= SMS_MAX_ATTEMPTS;
+    await outbox.update(message._id, {
+      status: failed ? 'failed' : 'pending',
+      nextAttemptAt: new Date(ctx.now.getTime() + retryDelayMs(attempts)),
+    });
+    logFailure('sms_failed', err, { template: message.template, attempts });
+    return failed ? 'failed' : 'retry';
+  }
+  await outbox.update(message._id, { status: 'sent', sentAt: ctx.now });
+  return 'sent';
+}
+
+/** Sends these messages now if the gateway takes them; whatever fails is left to the timer. */
+export async function dispatchNow(ctx: SystemContext, messages: SmsOutboxDoc[]): Promise<void> {
+  for (const message of messages) {
+    try {
+      await dispatchOne(ctx, message);
+    } catch (err) {
+      logFailure('sms_dispatch_failed', err, { template: message.template });
+    }
+  }
+}
+
+/** The smsDispatch timer: every message due (and every lease that ran out), oldest first. */
+export async function dispatchDue(ctx: SystemContext): Promise<Record<Outcome, number>> {
+  const outbox = new Repository<SmsOutboxDoc>(ctx.db, 'sms_outbox');
+  const _ = ctx.db.command;
+  const counts: Record<Outcome, number> = { sent: 0, retry: 0, failed: 0, skipped: 0 };
+  for (let round = 0; round < 50; round++) {
+    const due = await outbox.find(
+      { status: _.in(['pending', 'sending']), nextAttemptAt: _.lte(ctx.now) },
+      { orderBy: [['nextAttemptAt', 'asc']], limit: 100 },
+    );
+    for (const message of due) counts[await dispatchOne(ctx, message)]++;
+    if (due.length < 100) break;
+  }
+  logEvent('sms_dispatch', counts);
+  return counts;
+}

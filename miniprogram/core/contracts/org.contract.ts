@@ -1,0 +1,125 @@
+/** The `org` function (scanner hierarchy): params, replies, and the error codes each action can answer. */
+import type { ErrorCode } from '../errors';
+import { ROLES, SITE_TYPES, type DisableReason, type PositionStatus, type Role, type SiteType } from '../org';
+import { listParams, v, type Infer } from '../validation';
+
+const id = v.string({ max: 64 });
+const name = v.string({ max: 60 });
+const phone = v.string({ max: 20 });
+
+/** Geofence radius bounds, metres. */
+export const SITE_RADIUS_M = { min: 50, max: 50_000 };
+
+export const orgParams = {
+  createSite: v.object({
+    actingPositionId: id,
+    name: v.string({ max: 60 }),
+    type: v.oneOf(SITE_TYPES),
+    address: v.string({ max: 120 }),
+    location: v.coordinates(),
+    radiusM: v.optional(v.number({ min: SITE_RADIUS_M.min, max: SITE_RADIUS_M.max })),
+    parentSiteId: v.optional(id),
+    uscc: v.optional(v.string({ max: 30 })),
+  }),
+  createPosition: v.object({
+    actingPositionId: id,
+    siteId: id,
+    role: v.oneOf(ROLES),
+    holderName: name,
+    holderPhone: phone,
+  }),
+  claim: v.object({ inviteCode: v.string({ max: 40 }) }),
+  replaceHolder: v.object({
+    actingPositionId: id,
+    positionId: id,
+    holderName: name,
+    holderPhone: phone,
+    reason: v.string({ max: 200 }),
+  }),
+  disable: v.object({ actingPositionId: id, positionId: id, cascade: v.boolean(), reason: v.string({ max: 200 }) }),
+  activate: v.object({ actingPositionId: id, positionId: id }),
+  subordinates: v.object({ actingPositionId: id, positionId: v.optional(id), ...listParams }),
+  applySenior: v.object({
+    unitName: v.string({ max: 60 }),
+    uscc: v.string({ max: 30 }),
+    siteType: v.oneOf(SITE_TYPES),
+    address: v.string({ max: 120 }),
+    location: v.coordinates(),
+    applicantName: name,
+    applicantPhone: phone,
+    letter: v.optional(v.string({ max: 2000 })),
+    replacesPositionId: v.optional(id),
+  }),
+  applications: v.object({
+    actingPositionId: id,
+    status: v.optional(v.oneOf(['pending', 'approved', 'rejected'] as const)),
+    ...listParams,
+  }),
+  reviewApplication: v.object({
+    actingPositionId: id,
+    applicationId: id,
+    approve: v.boolean(),
+    comment: v.optional(v.string({ max: 200 })),
+  }),
+};
+
+export interface SiteRef {
+  id: string;
+  name: string;
+}
+
+export interface OrgReplies {
+  createSite: { siteId: string };
+  createPosition: { positionId: string; inviteCode: string };
+  claim: { positionId: string; role: Role; site: SiteRef & { type: SiteType } };
+  replaceHolder: { inviteCode: string };
+  disable: { disabled: string[] };
+  activate: Record<string, never>;
+  subordinates: {
+    items: Array<{
+      positionId: string;
+      parentId: string | null;
+      role: Role;
+      status: PositionStatus;
+      disabledReason?: DisableReason;
+      holder: { name: string; phone: string };
+      site: SiteRef;
+      lastActiveAt: string;
+    }>;
+    next: string | null;
+  };
+  applySenior: { applicationId: string };
+  applications: {
+    items: Array<{
+      applicationId: string;
+      status: 'pending' | 'approved' | 'rejected';
+      unitName: string;
+      uscc: string;
+      siteType: SiteType;
+      applicant: { name: string; phone: string };
+      letter?: string;
+      replacesPositionId?: string;
+      createdAt: string;
+    }>;
+    next: string | null;
+  };
+  reviewApplication: { siteId?: string; positionId?: string; inviteCode?: string };
+}
+
+export type OrgAction = keyof typeof orgParams;
+export type OrgParams<A extends OrgAction> = Infer<(typeof orgParams)[A]>;
+
+const ACTING = ['BAD_REQUEST', 'FORBIDDEN', 'POSITION_DISABLED'] as const;
+
+export const ORG_ERRORS: Record<OrgAction, readonly ErrorCode[]> = {
+  createSite: [...ACTING, 'USCC_INVALID'],
+  createPosition: [...ACTING, 'NAME_INVALID', 'PHONE_INVALID'],
+  claim: ['BAD_REQUEST', 'NOT_REGISTERED', 'INVITE_INVALID', 'INVITE_EXPIRED', 'CONFLICT'],
+  replaceHolder: [...ACTING, 'NAME_INVALID', 'PHONE_INVALID'],
+  disable: [...ACTING, 'CONFLICT'],
+  activate: [...ACTING, 'CONFLICT'],
+  subordinates: [...ACTING],
+  applySenior: ['BAD_REQUEST', 'NOT_REGISTERED', 'USCC_INVALID', 'NAME_INVALID', 'PHONE_INVALID', 'FORBIDDEN'],
+  applications: [...ACTING],
+  reviewApplication: [...ACTING, 'NOT_FOUND', 'CONFLICT'],
+};
