@@ -13,4 +13,5 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/test/fault/'],
   testTimeout: 30000,
   globalSetup: '<rootDir>/test/global-setup.js',
+  setupFiles: ['<rootDir>/test/setup-console.js'],
 };

@@ -2,6 +2,7 @@
  * Durability of the local cloud: a stream of acknowledged writes from concurrent clients, SIGKILL in the middle,
  * then every acknowledged write is found after a restart and SQLite's integrity check is clean.
  */
+import { report } from '../helpers/report';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,7 +62,7 @@ it('keeps every acknowledged write through SIGKILL, with a clean integrity check
   await exited;
   await Promise.all(clients);
   expect(acknowledged.size).toBeGreaterThan(50);
-  console.log(`crash test: ${acknowledged.size} writes acknowledged before SIGKILL`);
+  report(`crash test: ${acknowledged.size} writes acknowledged before SIGKILL`);
 
   const second = await startProcess(dataDir);
   try {

@@ -3,6 +3,7 @@
  * section 4, `quarantineRelease`): the risk list and its idempotence, the provincial color with its audit, the
  * automatic release of finished quarantines, and one code event per color change.
  */
+import { report } from '../helpers/report';
 import type { AuditDoc, PersonDoc, PositionDoc } from '../../cloudfunctions/_server/db/documents';
 import { INITIATOR_POSITION_ID } from '../../cloudfunctions/_server/org/bootstrap';
 import type { Doc } from '../../tools/local-cloud/db/store';
@@ -155,7 +156,7 @@ describe('importRiskList', () => {
     const ms = Date.now() - started;
     expect(reply.body.data).toMatchObject({ unknown: expect.any(Number) });
     expect((reply.body.data!.matched as number) + (reply.body.data!.unknown as number)).toBe(10_000);
-    console.log(`importRiskList: 10,000 rows in ${ms} ms`);
+    report(`importRiskList: 10,000 rows in ${ms} ms`);
   }, 120_000);
 });
 
