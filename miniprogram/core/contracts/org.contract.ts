@@ -36,7 +36,12 @@ export const orgParams = {
     holderPhone: phone,
     reason: v.string({ max: 200 }),
   }),
-  disable: v.object({ actingPositionId: id, positionId: id, cascade: v.boolean(), reason: v.string({ max: 200 }) }),
+  disable: v.object({
+    actingPositionId: id,
+    positionId: id,
+    cascade: v.boolean(),
+    reason: v.string({ max: 200 }),
+  }),
   activate: v.object({ actingPositionId: id, positionId: id }),
   subordinates: v.object({ actingPositionId: id, positionId: v.optional(id), ...listParams }),
   applySenior: v.object({
@@ -119,7 +124,14 @@ export const ORG_ERRORS: Record<OrgAction, readonly ErrorCode[]> = {
   disable: [...ACTING, 'CONFLICT'],
   activate: [...ACTING, 'CONFLICT'],
   subordinates: [...ACTING],
-  applySenior: ['BAD_REQUEST', 'NOT_REGISTERED', 'USCC_INVALID', 'NAME_INVALID', 'PHONE_INVALID', 'FORBIDDEN'],
+  applySenior: [
+    'BAD_REQUEST',
+    'NOT_REGISTERED',
+    'USCC_INVALID',
+    'NAME_INVALID',
+    'PHONE_INVALID',
+    'FORBIDDEN',
+  ],
   applications: [...ACTING],
   reviewApplication: [...ACTING, 'NOT_FOUND', 'CONFLICT'],
 };

@@ -9,7 +9,12 @@ export const scanParams = {
 
 export interface ScanReplies {
   roles: {
-    items: Array<{ positionId: string; role: Role; status: PositionStatus; site: { id: string; name: string; type: SiteType } }>;
+    items: Array<{
+      positionId: string;
+      role: Role;
+      status: PositionStatus;
+      site: { id: string; name: string; type: SiteType };
+    }>;
   };
 }
 
