@@ -426,7 +426,9 @@ describe('history', () => {
     await register('traveller', personOf(80));
     const me = personByOpenid('traveller')!;
     const base = Date.parse('2026-10-01T00:00:00Z');
-    const scans: ScanDoc[] = Array.from({ length: 45 }, (_, i) => ({
+    const scans: Array<
+      Pick<ScanDoc, '_id' | 'personId' | 'scannedAt' | 'site' | 'color' | 'temperature' | 'decision'>
+    > = Array.from({ length: 45 }, (_, i) => ({
       _id: `scan-${String(i).padStart(2, '0')}`,
       personId: i % 9 === 0 ? 'someone-else' : me._id,
       // pairs of scans share an instant, so that pages must not lose or repeat ties

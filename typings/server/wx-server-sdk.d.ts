@@ -26,6 +26,9 @@ declare module 'wx-server-sdk' {
       update(options?: IUpdateSingleDocumentOptions): Promise<IUpdateResult>;
       remove(options?: IRemoveSingleDocumentOptions): Promise<IRemoveResult>;
     }
+    interface Aggregate {
+      end(): Promise<IAggregateResult>;
+    }
     interface Query {
       get(options?: IGetDocumentOptions): Promise<IQueryResult>;
       update(options?: IUpdateDocumentOptions): Promise<IUpdateResult>;

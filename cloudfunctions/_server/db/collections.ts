@@ -168,6 +168,10 @@ export const COLLECTIONS = {
       },
     ],
   },
+  credit_flags: {
+    description: 'rule 17: concealment or false reports flagged by the initiator, with evidence',
+    indexes: [{ name: 'at', fields: [['at', -1]] }],
+  },
   audit: {
     description: 'append-only audit of privileged actions',
     indexes: [{ name: 'at', fields: [['at', -1]] }],

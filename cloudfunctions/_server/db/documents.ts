@@ -13,6 +13,7 @@ import type {
 } from '../../../miniprogram/core/health-code.rules';
 import type { DisableReason, PositionStatus, Role, SiteType } from '../../../miniprogram/core/org';
 import type { SmsParams, SmsTemplate } from '../../../miniprogram/core/sms';
+import type { GuestCategory } from '../../../miniprogram/core/contracts/scan.contract';
 import type { Identified } from './repository';
 
 export interface GeoPoint {
@@ -59,6 +60,8 @@ export interface PositionDoc extends Identified {
   disabledReason: DisableReason | null;
   /** The only invite that may still claim this position (a replacement voids the earlier ones). */
   currentInviteId: string | null;
+  /** The holder's duty session at this position (rule 7), if they went on duty here. */
+  onDuty?: { since: Date; location: GeoPoint } | null;
   lastActiveAt: Date;
   createdAt: Date;
   updatedAt: Date;
@@ -199,12 +202,61 @@ export interface AuditDoc extends Identified {
   details: Record<string, string | number | boolean | null>;
 }
 
-/** A registration at a gate (issue 5 adds the rest); enough here for a citizen's own history. */
+/** A person registered at a gate without a code (rule 5): sealed like a citizen's identity. */
+export interface GuestRecord {
+  category: GuestCategory;
+  name: string;
+  idNumber: string | null;
+  phone: string | null;
+  document: string | null;
+}
+
+/** One registration at a gate; _id is the scanner's scanId (exactly once). */
 export interface ScanDoc extends Identified {
-  personId: string | null;
-  scannedAt: Date;
+  positionId: string;
+  /** The scanning position and every position above it: who may see this scan (rule 11). */
+  scopeAncestors: string[];
   site: { id: string; name: string };
+  scanner: { positionId: string; role: Role; name: string };
+  personId: string | null;
+  guest: GuestRecord | null;
+  masked: { name: string; idNumber: string };
   color: Color;
   temperature: number;
+  fever: boolean;
   decision: 'allow' | 'deny';
+  qr: { codeId: string; step: number } | null;
+  /** The same QR was shown at another site within its window. */
+  replayed: boolean;
+  scannedAt: Date;
+  receivedAt: Date;
+}
+
+/** Rule 15: a non-green, fever or replayed scan, for everyone above the scanner. _id is the scanId. */
+export interface AlertDoc extends Identified {
+  scanId: string;
+  kind: 'fever' | 'color' | 'replay';
+  scopeAncestors: string[];
+  site: { id: string; name: string };
+  person: { name: string };
+  color: Color;
+  temperature: number;
+  at: Date;
+}
+
+export interface GrantDoc extends Identified {
+  granteePositionId: string;
+  grantedBy: string;
+  reason: string;
+  expiresAt: Date;
+  createdAt: Date;
+}
+
+/** Rule 17: concealment or a false report, flagged by the initiator with evidence. */
+export interface CreditFlagDoc extends Identified {
+  kind: 'concealment' | 'false_report';
+  subject: { type: 'person' | 'scanner'; id: string; name: string };
+  evidence: string;
+  by: string;
+  at: Date;
 }

@@ -22,6 +22,8 @@ export function codeEvent(
   return { _id: randomId(12), personId, from, to: decision.color, reason: decision.reason, actor, at };
 }
 
+export type HealthTx = { collection(name: string): ReturnType<SystemContext['db']['collection']> };
+
 export interface FactsChange {
   person: PersonDoc;
   /** The color changed (and one event was appended). */
@@ -37,43 +39,45 @@ export async function changeHealthFacts(
   personId: string,
   change: (facts: HealthFacts, person: PersonDoc) => HealthFacts | null,
   actor: string,
+  /** Runs inside the same transaction with the person as they are after the change (e.g. to record the scan). */
+  inside?: (tx: HealthTx, person: PersonDoc) => Promise<void>,
 ): Promise<FactsChange> {
   const _ = ctx.db.command;
-  return ctx.db.runTransaction(
-    async (tx: { collection(name: string): ReturnType<SystemContext['db']['collection']> }) => {
-      const persons = tx.collection('persons');
-      const { data } = await persons.doc(personId).get();
-      const person = data as unknown as PersonDoc;
-      const facts = change(factsOf(person), person);
-      if (!facts) return { person, changed: false };
-      const decision = colorOf(facts);
-      const changed = decision.color !== person.color;
-      const patch = {
-        // whole sub-documents are replaced (_.set), never merged field by field into a null
-        national: _.set(facts.national),
-        fever: facts.fever ? _.set(facts.fever) : null,
-        provincial: facts.provincial ? _.set(facts.provincial) : null,
-        color: decision.color,
-        colorReason: decision.reason,
-        colorSince: changed ? ctx.now : person.colorSince,
-        updatedAt: ctx.now,
-      };
-      await persons.doc(personId).update({ data: patch });
-      if (changed) {
-        await tx
-          .collection('code_events')
-          .add({ data: codeEvent(personId, person.color, decision, actor, ctx.now) });
-      }
-      return {
-        person: {
-          ...person,
-          ...facts,
-          color: decision.color,
-          colorReason: decision.reason,
-          colorSince: patch.colorSince,
-        },
-        changed,
-      };
-    },
-  );
+  return ctx.db.runTransaction(async (tx: HealthTx) => {
+    const persons = tx.collection('persons');
+    const { data } = await persons.doc(personId).get();
+    const person = data as unknown as PersonDoc;
+    const facts = change(factsOf(person), person);
+    if (!facts) {
+      if (inside) await inside(tx, person);
+      return { person, changed: false };
+    }
+    const decision = colorOf(facts);
+    const changed = decision.color !== person.color;
+    const patch = {
+      // whole sub-documents are replaced (_.set), never merged field by field into a null
+      national: _.set(facts.national),
+      fever: facts.fever ? _.set(facts.fever) : null,
+      provincial: facts.provincial ? _.set(facts.provincial) : null,
+      color: decision.color,
+      colorReason: decision.reason,
+      colorSince: changed ? ctx.now : person.colorSince,
+      updatedAt: ctx.now,
+    };
+    await persons.doc(personId).update({ data: patch });
+    if (changed) {
+      await tx
+        .collection('code_events')
+        .add({ data: codeEvent(personId, person.color, decision, actor, ctx.now) });
+    }
+    const after: PersonDoc = {
+      ...person,
+      ...facts,
+      color: decision.color,
+      colorReason: decision.reason,
+      colorSince: patch.colorSince,
+    };
+    if (inside) await inside(tx, after);
+    return { person: after, changed };
+  });
 }

@@ -2,6 +2,7 @@
  * Timer triggers (API.md `cron`), scheduled by config.json. Each trigger is added here together with its entry
  * in config.json, so that no schedule points at code that does not exist.
  */
+import { retentionPurge } from '../../_server/health/retention';
 import { nationalRecheck, quarantineRelease } from '../../_server/health/timers';
 import { silentSweep } from '../../_server/org/org';
 import { createFunction } from '../../_server/router';
@@ -14,6 +15,7 @@ export const main = createFunction({
     silentSweep: (_event, ctx) => silentSweep(ctx),
     quarantineRelease: (_event, ctx) => quarantineRelease(ctx),
     smsDispatch: (_event, ctx) => dispatchDue(ctx),
+    retentionPurge: (_event, ctx) => retentionPurge(ctx),
     nationalRecheck: (_event, ctx) => nationalRecheck(ctx),
   },
 });

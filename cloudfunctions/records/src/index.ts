@@ -1,7 +1,18 @@
-/** Scan data in the actor's scope: scans, stats, alerts, audited reveal (API.md `records`). */
-import { createFunction } from '../../_server/router';
+/** Scan data in the actor's scope: scans, stats, alerts, audited reveal, credit flags (API.md `records`). */
+import { recordsParams } from '../../../miniprogram/core/contracts/records.contract';
+import { creditFlags, flagCredit } from '../../_server/records/credit';
+import { alerts, grantReveal, reveal, scans, stats } from '../../_server/records/records';
+import { createFunction, defineAction } from '../../_server/router';
 
 export const main = createFunction({
   name: 'records',
-  actions: {},
+  actions: {
+    scans: defineAction(recordsParams.scans, scans),
+    stats: defineAction(recordsParams.stats, stats),
+    alerts: defineAction(recordsParams.alerts, alerts),
+    grantReveal: defineAction(recordsParams.grantReveal, grantReveal),
+    reveal: defineAction(recordsParams.reveal, reveal),
+    flagCredit: defineAction(recordsParams.flagCredit, flagCredit),
+    creditFlags: defineAction(recordsParams.creditFlags, creditFlags),
+  },
 });

@@ -1,11 +1,15 @@
 /** 码上行动 scan mode: roles, going on duty, scanning with temperature (API.md `scan`). */
 import { scanParams } from '../../../miniprogram/core/contracts/scan.contract';
 import { createFunction, defineAction } from '../../_server/router';
+import { goOnDuty } from '../../_server/scan/duty';
+import { record } from '../../_server/scan/record';
 import { roles } from '../../_server/scan/roles';
 
 export const main = createFunction({
   name: 'scan',
   actions: {
     roles: defineAction(scanParams.roles, (_params, ctx) => roles(ctx)),
+    goOnDuty: defineAction(scanParams.goOnDuty, goOnDuty),
+    record: defineAction(scanParams.record, record),
   },
 });

@@ -1,20 +1,59 @@
 /** The `scan` function (码上行动 scan mode): params, replies, and the error codes each action can answer. */
 import type { ErrorCode } from '../errors';
+import type { Color } from '../health-code.rules';
 import type { PositionStatus, Role, SiteType } from '../org';
 import { v, type Infer } from '../validation';
 
+/** Who registers at a gate without a code (rule 5). */
+export const GUEST_CATEGORIES = ['elderly', 'child', 'disabled', 'foreigner', 'other'] as const;
+export type GuestCategory = (typeof GUEST_CATEGORIES)[number];
+
+/** A plausible temperature taken at a gate, °C (API.md `record`: anything else is TEMPERATURE_INVALID). */
+export const GATE_TEMPERATURE = { min: 34, max: 43 };
+
+const id = v.string({ max: 64 });
+
 export const scanParams = {
   roles: v.object({}),
+  goOnDuty: v.object({ positionId: id, location: v.coordinates() }),
+  record: v.object({
+    positionId: id,
+    scanId: v.string({ min: 8, max: 64, pattern: /^[A-Za-z0-9-]+$/ }),
+    temperature: v.number(),
+    qr: v.optional(v.string({ max: 120 })),
+    guest: v.optional(
+      v.object({
+        name: v.string({ max: 60 }),
+        category: v.oneOf(GUEST_CATEGORIES),
+        idNumber: v.optional(v.string({ max: 30 })),
+        phone: v.optional(v.string({ max: 20 })),
+        document: v.optional(v.string({ max: 40 })),
+      }),
+    ),
+    location: v.optional(v.coordinates()),
+    scannedAt: v.optional(v.dateTime()),
+  }),
 };
+
+export interface SiteView {
+  id: string;
+  name: string;
+  type: SiteType;
+}
 
 export interface ScanReplies {
   roles: {
-    items: Array<{
-      positionId: string;
-      role: Role;
-      status: PositionStatus;
-      site: { id: string; name: string; type: SiteType };
-    }>;
+    items: Array<{ positionId: string; role: Role; status: PositionStatus; site: SiteView }>;
+  };
+  goOnDuty: { positionId: string; role: Role; site: SiteView; since: string };
+  record: {
+    scanId: string;
+    duplicate: boolean;
+    person: { name: string };
+    color: Color;
+    decision: 'allow' | 'deny';
+    /** Extension: the same QR was shown at another site within its window (a replayed screenshot). */
+    replayed?: boolean;
   };
 }
 
@@ -23,4 +62,24 @@ export type ScanParams<A extends ScanAction> = Infer<(typeof scanParams)[A]>;
 
 export const SCAN_ERRORS: Record<ScanAction, readonly ErrorCode[]> = {
   roles: ['BAD_REQUEST'],
+  goOnDuty: [
+    'BAD_REQUEST',
+    'NOT_HOLDER',
+    'POSITION_DISABLED',
+    'ROLE_CANNOT_SCAN',
+    'NOT_REGISTERED',
+    'SCANNER_CODE_NOT_GREEN',
+    'LOCATION_DEVIATION',
+  ],
+  record: [
+    'BAD_REQUEST',
+    'NOT_HOLDER',
+    'POSITION_DISABLED',
+    'NOT_ON_DUTY',
+    'TEMPERATURE_INVALID',
+    'QR_INVALID',
+    'QR_EXPIRED',
+    'GUEST_INVALID',
+    'CONFLICT',
+  ],
 };

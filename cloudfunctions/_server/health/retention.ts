@@ -1,0 +1,63 @@
+/**
+ * Retention (regulation rule 3: "所获取的个人健康数据仅限此次防疫期间使用"). Once the epidemic period has ended
+ * (JXM_EPIDEMIC_END, ISO-8601), the daily retentionPurge deletes health data older than the retention
+ * (JXM_RETENTION_DAYS, default 30 days): check-ins, scans, alerts, color events, the province's risk flags, and
+ * open on-site fevers. Identities, positions and the audit log are kept. Before the end, nothing is deleted.
+ */
+import { logEvent } from '../log';
+import type { PersonDoc } from '../db/documents';
+import { Repository } from '../db/repository';
+import type { SystemContext } from '../router';
+import { changeHealthFacts } from './health-facts';
+
+export const DEFAULT_RETENTION_DAYS = 30;
+
+/** The dated health collections and the field that dates each document. */
+const HEALTH_DATA = [
+  ['checkins', 'at'],
+  ['scans', 'scannedAt'],
+  ['alerts', 'at'],
+  ['code_events', 'at'],
+  ['risk_flags', 'flaggedAt'],
+] as const;
+
+export function retentionSettings(env: NodeJS.ProcessEnv = process.env): { end: Date | null; days: number } {
+  const end = env.JXM_EPIDEMIC_END ? new Date(env.JXM_EPIDEMIC_END) : null;
+  const days = Number(env.JXM_RETENTION_DAYS ?? DEFAULT_RETENTION_DAYS);
+  return {
+    end: end && !Number.isNaN(end.getTime()) ? end : null,
+    days: Number.isFinite(days) && days >= 0 ? days : DEFAULT_RETENTION_DAYS,
+  };
+}
+
+export async function retentionPurge(ctx: SystemContext): Promise<Record<string, number | boolean | string>> {
+  const { end, days } = retentionSettings();
+  if (!end || ctx.now.getTime() < end.getTime()) {
+    return { purged: false, reason: end ? 'epidemic period not over' : 'JXM_EPIDEMIC_END not set' };
+  }
+  const cutoff = new Date(ctx.now.getTime() - days * 24 * 3600_000);
+  const _ = ctx.db.command;
+  const removed: Record<string, number> = {};
+  for (const [collection, field] of HEALTH_DATA) {
+    removed[collection] = await new Repository<{ _id: string }>(ctx.db, collection).removeWhere({
+      [field]: _.lt(cutoff),
+    });
+  }
+  let fevers = 0;
+  const persons = new Repository<PersonDoc>(ctx.db, 'persons');
+  for (;;) {
+    const open = await persons.find({ 'fever.openedAt': _.lt(cutoff) }, { limit: 100 });
+    if (open.length === 0) break;
+    for (const person of open) {
+      await changeHealthFacts(
+        ctx,
+        person._id,
+        (facts) => ({ ...facts, fever: null }),
+        'system:retentionPurge',
+      );
+      fevers++;
+    }
+  }
+  logEvent('retention_purge', { ...removed, fevers });
+  return { purged: true, cutoff: cutoff.toISOString(), ...removed, fevers };
+}

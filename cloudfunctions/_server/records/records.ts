@@ -1,0 +1,191 @@
+/**
+ * Scan data (regulation rule 11): every scanner sees its own scans and everything below it, masked — through one
+ * indexed query on `scopeAncestors`, never a walk of the tree. Full values only through `reveal`, with the
+ * provincial office's authorisation (a grant) and an audit row for every call.
+ */
+import type { RecordsParams, RecordsReplies } from '../../../miniprogram/core/contracts/records.contract';
+import type { Color } from '../../../miniprogram/core/health-code.rules';
+import { audit } from '../audit';
+import type { AlertDoc, GrantDoc, PersonDoc, ScanDoc } from '../db/documents';
+import { pageNewestFirst } from '../db/paging';
+import { Repository } from '../db/repository';
+import { DomainError } from '../envelope';
+import { actingPosition } from '../org/acting-position';
+import { positionsOf } from '../org/positions';
+import { randomId, unseal } from '../privacy/personal-data';
+import type { RequestContext } from '../router';
+
+const ALL_ROLES = ['initiator', 'senior', 'intermediate', 'ordinary'] as const;
+
+function scannedBetween(ctx: RequestContext, from?: Date, to?: Date): Record<string, unknown> {
+  const _ = ctx.db.command;
+  if (from && to) return { scannedAt: _.gte(from).and(_.lte(to)) };
+  if (from) return { scannedAt: _.gte(from) };
+  if (to) return { scannedAt: _.lte(to) };
+  return {};
+}
+
+export async function scans(
+  params: RecordsParams<'scans'>,
+  ctx: RequestContext,
+): Promise<RecordsReplies['scans']> {
+  const actor = await actingPosition(ctx, params.actingPositionId, ALL_ROLES);
+  const filter: Record<string, unknown> = {
+    scopeAncestors: actor._id,
+    ...scannedBetween(ctx, params.from, params.to),
+    ...(params.siteId ? { 'site.id': params.siteId } : {}),
+    ...(params.color ? { color: params.color } : {}),
+  };
+  const page = await pageNewestFirst<ScanDoc>(ctx.db, 'scans', filter, 'scannedAt', params);
+  return {
+    items: page.items.map((s) => ({
+      scanId: s._id,
+      at: s.scannedAt.toISOString(),
+      site: s.site,
+      scanner: s.scanner,
+      person: { name: s.masked.name, idNumber: s.masked.idNumber },
+      color: s.color,
+      temperature: s.temperature,
+      decision: s.decision,
+    })),
+    next: page.next,
+  };
+}
+
+export async function stats(
+  params: RecordsParams<'stats'>,
+  ctx: RequestContext,
+): Promise<RecordsReplies['stats']> {
+  const actor = await actingPosition(ctx, params.actingPositionId, ALL_ROLES);
+  if (params.from.getTime() > params.to.getTime())
+    throw new DomainError('BAD_REQUEST', undefined, { to: 'range' });
+  const $ = ctx.db.command.aggregate;
+  const match = { scopeAncestors: actor._id, ...scannedBetween(ctx, params.from, params.to) };
+  const grouped = await ctx.db
+    .collection('scans')
+    .aggregate()
+    .match(match)
+    .group({
+      _id: { site: '$site.id', color: '$color' },
+      name: $.first('$site.name'),
+      total: $.sum(1),
+      fever: $.sum($.cond({ if: '$fever', then: 1, else: 0 })),
+    })
+    .end();
+  const rows = grouped.list as Array<{
+    _id: { site: string; color: Color };
+    name: string;
+    total: number;
+    fever: number;
+  }>;
+  const byColor: Partial<Record<Color, number>> = {};
+  const bySite = new Map<string, { siteId: string; name: string; total: number }>();
+  let total = 0;
+  let fever = 0;
+  for (const row of rows) {
+    total += row.total;
+    fever += row.fever;
+    byColor[row._id.color] = (byColor[row._id.color] ?? 0) + row.total;
+    const site = bySite.get(row._id.site) ?? { siteId: row._id.site, name: row.name, total: 0 };
+    site.total += row.total;
+    bySite.set(row._id.site, site);
+  }
+  return { total, byColor, fever, bySite: [...bySite.values()].sort((a, b) => b.total - a.total) };
+}
+
+export async function alerts(
+  params: RecordsParams<'alerts'>,
+  ctx: RequestContext,
+): Promise<RecordsReplies['alerts']> {
+  const actor = await actingPosition(ctx, params.actingPositionId, ALL_ROLES);
+  const page = await pageNewestFirst<AlertDoc>(ctx.db, 'alerts', { scopeAncestors: actor._id }, 'at', params);
+  return {
+    items: page.items.map((a) => ({
+      alertId: a._id,
+      at: a.at.toISOString(),
+      kind: a.kind,
+      site: a.site,
+      person: a.person,
+      color: a.color,
+      temperature: a.temperature,
+    })),
+    next: page.next,
+  };
+}
+
+export async function grantReveal(
+  params: RecordsParams<'grantReveal'>,
+  ctx: RequestContext,
+): Promise<RecordsReplies['grantReveal']> {
+  const actor = await actingPosition(ctx, params.actingPositionId, ['initiator']);
+  if (params.expiresAt.getTime() <= ctx.now.getTime()) {
+    throw new DomainError('BAD_REQUEST', '授权截止时间须晚于当前时间', { expiresAt: 'range' });
+  }
+  const grantee = await positionsOf(ctx.db).get(params.granteePositionId);
+  if (!grantee) throw new DomainError('FORBIDDEN');
+  const grant: GrantDoc = {
+    _id: randomId(12),
+    granteePositionId: grantee._id,
+    grantedBy: actor._id,
+    reason: params.reason,
+    expiresAt: params.expiresAt,
+    createdAt: ctx.now,
+  };
+  await new Repository<GrantDoc>(ctx.db, 'grants').insert(grant);
+  await audit(ctx, {
+    action: 'records.grantReveal',
+    actorPositionId: actor._id,
+    actorOpenid: ctx.openid,
+    target: grantee._id,
+    reason: params.reason,
+    details: { grantId: grant._id, expiresAt: params.expiresAt.toISOString() },
+  });
+  return { grantId: grant._id };
+}
+
+export async function reveal(
+  params: RecordsParams<'reveal'>,
+  ctx: RequestContext,
+): Promise<RecordsReplies['reveal']> {
+  const actor = await actingPosition(ctx, params.actingPositionId, ALL_ROLES);
+  const _ = ctx.db.command;
+  const grant = await new Repository<GrantDoc>(ctx.db, 'grants').first(
+    { granteePositionId: actor._id, expiresAt: _.gt(ctx.now) },
+    [['expiresAt', 'desc']],
+  );
+  const attempt = {
+    action: 'records.reveal',
+    actorPositionId: actor._id,
+    actorOpenid: ctx.openid,
+    target: params.scanId,
+    reason: params.reason,
+  };
+  if (!grant) {
+    await audit(ctx, { ...attempt, details: { outcome: 'no_grant' } });
+    throw new DomainError('NO_GRANT');
+  }
+  const scan = await new Repository<ScanDoc>(ctx.db, 'scans').get(params.scanId);
+  if (!scan || !scan.scopeAncestors.includes(actor._id)) {
+    await audit(ctx, { ...attempt, details: { outcome: 'forbidden', grantId: grant._id } });
+    throw new DomainError('FORBIDDEN');
+  }
+  const keys = ctx.ports.keys();
+  let revealed: RecordsReplies['reveal'];
+  if (scan.guest) {
+    revealed = {
+      name: unseal(keys, scan.guest.name),
+      idNumber: scan.guest.idNumber ? unseal(keys, scan.guest.idNumber) : '',
+      phone: scan.guest.phone ? unseal(keys, scan.guest.phone) : '',
+    };
+  } else {
+    const person = await new Repository<PersonDoc>(ctx.db, 'persons').get(scan.personId!);
+    if (!person) throw new DomainError('NOT_FOUND');
+    revealed = {
+      name: unseal(keys, person.sealed.name),
+      idNumber: unseal(keys, person.sealed.idNumber),
+      phone: unseal(keys, person.sealed.phone),
+    };
+  }
+  await audit(ctx, { ...attempt, details: { outcome: 'revealed', grantId: grant._id } });
+  return revealed;
+}

@@ -1,0 +1,73 @@
+/**
+ * scan.goOnDuty (regulation rule 7): the holder goes on duty at one of their positions — active, not the
+ * initiator, with their own code green, at the site. A location far from the site disables the position
+ * (`geofence`) with its SMS. Going on duty at one position ends the holder's duty anywhere else (rule 12: one
+ * chosen role at a time).
+ */
+import type { ScanParams, ScanReplies } from '../../../miniprogram/core/contracts/scan.contract';
+import { greatCircleMeters } from '../../../miniprogram/core/geo';
+import type { PersonDoc, PositionDoc, SiteDoc } from '../db/documents';
+import { Repository } from '../db/repository';
+import { DomainError } from '../envelope';
+import { disableOne } from '../org/org';
+import { positionsOf, sitesOf } from '../org/positions';
+import type { RequestContext } from '../router';
+import { dispatchNow } from '../sms/outbox';
+
+/** A duty session lasts a working day; after that the scanner goes on duty again. */
+export const DUTY_LIFETIME_MS = 12 * 3600_000;
+
+/** The caller's own position, or NOT_HOLDER (also for an id that does not exist: ids cannot be probed). */
+export async function heldPosition(ctx: RequestContext, positionId: string): Promise<PositionDoc> {
+  const position = await positionsOf(ctx.db).get(positionId);
+  if (!position || position.holder.openid !== ctx.openid) throw new DomainError('NOT_HOLDER');
+  if (position.status !== 'active') throw new DomainError('POSITION_DISABLED');
+  return position;
+}
+
+export function siteView(site: SiteDoc) {
+  return { id: site._id, name: site.name, type: site.type };
+}
+
+export async function goOnDuty(
+  params: ScanParams<'goOnDuty'>,
+  ctx: RequestContext,
+): Promise<ScanReplies['goOnDuty']> {
+  const position = await heldPosition(ctx, params.positionId);
+  if (position.role === 'initiator') throw new DomainError('ROLE_CANNOT_SCAN');
+  const person = await new Repository<PersonDoc>(ctx.db, 'persons').first({ openid: ctx.openid });
+  if (!person) throw new DomainError('NOT_REGISTERED');
+  if (person.color !== 'green') throw new DomainError('SCANNER_CODE_NOT_GREEN');
+
+  const site = (await sitesOf(ctx.db).get(position.siteId))!;
+  const [longitude, latitude] = site.location.coordinates;
+  const distance = greatCircleMeters({ latitude, longitude }, params.location);
+  if (distance > site.radiusM) {
+    const outbox: Parameters<typeof dispatchNow>[1] = [];
+    await disableOne(ctx, position, 'geofence', new Map([[site._id, site.name]]), outbox);
+    await dispatchNow(ctx, outbox);
+    throw new DomainError('LOCATION_DEVIATION', undefined, { location: 'range' });
+  }
+
+  const _ = ctx.db.command;
+  const positions = positionsOf(ctx.db);
+  // one chosen role at a time: any other duty of this holder ends here
+  await positions.updateWhere({ 'holder.openid': ctx.openid, _id: _.neq(position._id) }, { onDuty: null });
+  await positions.update(position._id, {
+    onDuty: _.set({
+      since: ctx.now,
+      location: { type: 'Point', coordinates: [params.location.longitude, params.location.latitude] },
+    }),
+    lastActiveAt: ctx.now,
+  });
+  return {
+    positionId: position._id,
+    role: position.role,
+    site: siteView(site),
+    since: ctx.now.toISOString(),
+  };
+}
+
+export function onDutyNow(position: PositionDoc, now: Date): boolean {
+  return Boolean(position.onDuty && now.getTime() - position.onDuty.since.getTime() <= DUTY_LIFETIME_MS);
+}

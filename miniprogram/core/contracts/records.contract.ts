@@ -1,0 +1,100 @@
+/** The `records` function (scan data, rule 11; credit flags, rule 17): params, replies, error codes. */
+import type { ErrorCode } from '../errors';
+import { COLORS, type Color } from '../health-code.rules';
+import type { Role } from '../org';
+import { listParams, v, type Infer } from '../validation';
+
+const id = v.string({ max: 64 });
+
+export const CREDIT_KINDS = ['concealment', 'false_report'] as const;
+export type CreditKind = (typeof CREDIT_KINDS)[number];
+
+export const recordsParams = {
+  scans: v.object({
+    actingPositionId: id,
+    from: v.optional(v.dateTime()),
+    to: v.optional(v.dateTime()),
+    siteId: v.optional(id),
+    color: v.optional(v.oneOf(COLORS)),
+    ...listParams,
+  }),
+  stats: v.object({ actingPositionId: id, from: v.dateTime(), to: v.dateTime() }),
+  alerts: v.object({ actingPositionId: id, ...listParams }),
+  grantReveal: v.object({
+    actingPositionId: id,
+    granteePositionId: id,
+    reason: v.string({ max: 200 }),
+    expiresAt: v.dateTime(),
+  }),
+  reveal: v.object({ actingPositionId: id, scanId: v.string({ max: 64 }), reason: v.string({ max: 200 }) }),
+  flagCredit: v.object({
+    actingPositionId: id,
+    personId: v.optional(id),
+    positionId: v.optional(id),
+    kind: v.oneOf(CREDIT_KINDS),
+    evidence: v.string({ max: 2000 }),
+  }),
+  creditFlags: v.object({ actingPositionId: id, ...listParams }),
+};
+
+export interface ScanItem {
+  scanId: string;
+  at: string;
+  site: { id: string; name: string };
+  scanner: { positionId: string; role: Role; name: string };
+  person: { name: string; idNumber: string };
+  color: Color;
+  temperature: number;
+  decision: 'allow' | 'deny';
+}
+
+export interface RecordsReplies {
+  scans: { items: ScanItem[]; next: string | null };
+  stats: {
+    total: number;
+    byColor: Partial<Record<Color, number>>;
+    fever: number;
+    bySite: Array<{ siteId: string; name: string; total: number }>;
+  };
+  alerts: {
+    items: Array<{
+      alertId: string;
+      at: string;
+      kind: 'fever' | 'color' | 'replay';
+      site: { id: string; name: string };
+      person: { name: string };
+      color: Color;
+      temperature: number;
+    }>;
+    next: string | null;
+  };
+  grantReveal: { grantId: string };
+  reveal: { name: string; idNumber: string; phone: string };
+  flagCredit: { flagId: string };
+  creditFlags: {
+    items: Array<{
+      flagId: string;
+      at: string;
+      kind: CreditKind;
+      subject: { type: 'person' | 'scanner'; id: string; name: string };
+      evidence: string;
+      by: string;
+    }>;
+    next: string | null;
+  };
+}
+
+export type RecordsAction = keyof typeof recordsParams;
+export type RecordsParams<A extends RecordsAction> = Infer<(typeof recordsParams)[A]>;
+
+const ACTING = ['BAD_REQUEST', 'FORBIDDEN', 'POSITION_DISABLED'] as const;
+
+export const RECORDS_ERRORS: Record<RecordsAction, readonly ErrorCode[]> = {
+  scans: [...ACTING],
+  stats: [...ACTING],
+  alerts: [...ACTING],
+  grantReveal: [...ACTING],
+  reveal: [...ACTING, 'NO_GRANT', 'NOT_FOUND'],
+  flagCredit: [...ACTING, 'NOT_FOUND'],
+  creditFlags: [...ACTING],
+};
