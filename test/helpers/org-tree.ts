@@ -45,7 +45,10 @@ export class OrgTree {
     this.nextPerson = firstPerson;
   }
 
-  org<T = Record<string, unknown>>(openid: string | null, body: Record<string, unknown>): Promise<HttpReply<T>> {
+  org<T = Record<string, unknown>>(
+    openid: string | null,
+    body: Record<string, unknown>,
+  ): Promise<HttpReply<T>> {
     return call<T>(this.cloud, 'org', body, openid);
   }
 

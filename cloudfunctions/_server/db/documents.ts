@@ -16,10 +16,16 @@ import type { SmsParams, SmsTemplate } from '../../../miniprogram/core/sms';
 import type { GuestCategory } from '../../../miniprogram/core/contracts/scan.contract';
 import type { Identified } from './repository';
 
-export interface GeoPoint {
-  type: 'Point';
-  /** [longitude, latitude] */
-  coordinates: [number, number];
+/**
+ * A point as written (GeoJSON, what db.Geo.Point serialises to) or as read back through the SDK, which turns
+ * stored GeoJSON into its own Point ({ longitude, latitude }). Read it with coordinatesOf().
+ */
+export type GeoPoint =
+  { type: 'Point'; coordinates: [number, number] } | { longitude: number; latitude: number };
+
+export function coordinatesOf(point: GeoPoint): { latitude: number; longitude: number } {
+  if ('coordinates' in point) return { longitude: point.coordinates[0], latitude: point.coordinates[1] };
+  return { longitude: point.longitude, latitude: point.latitude };
 }
 
 export interface SiteDoc extends Identified {

@@ -6,7 +6,7 @@
  */
 import type { ScanParams, ScanReplies } from '../../../miniprogram/core/contracts/scan.contract';
 import { greatCircleMeters } from '../../../miniprogram/core/geo';
-import type { PersonDoc, PositionDoc, SiteDoc } from '../db/documents';
+import { coordinatesOf, type PersonDoc, type PositionDoc, type SiteDoc } from '../db/documents';
 import { Repository } from '../db/repository';
 import { DomainError } from '../envelope';
 import { disableOne } from '../org/org';
@@ -40,8 +40,7 @@ export async function goOnDuty(
   if (person.color !== 'green') throw new DomainError('SCANNER_CODE_NOT_GREEN');
 
   const site = (await sitesOf(ctx.db).get(position.siteId))!;
-  const [longitude, latitude] = site.location.coordinates;
-  const distance = greatCircleMeters({ latitude, longitude }, params.location);
+  const distance = greatCircleMeters(coordinatesOf(site.location), params.location);
   if (distance > site.radiusM) {
     const outbox: Parameters<typeof dispatchNow>[1] = [];
     await disableOne(ctx, position, 'geofence', new Map([[site._id, site.name]]), outbox);
