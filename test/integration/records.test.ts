@@ -1,0 +1,341 @@
+/**
+ * Scan data through the local cloud (regulation rules 3, 11, 15, 17; API.md `records`, `retentionPurge`): every
+ * scanner sees exactly the scans below it, masked, through the indexed scope query; stats and alerts in the same
+ * scope; reveal only with a grant, every call audited; credit flags; retention after the epidemic period.
+ */
+import type { AuditDoc } from '../../cloudfunctions/_server/db/documents';
+import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
+import { call, openLocalCloud, runTimer } from '../helpers/local-cloud';
+import {
+  JILIN,
+  buildWorld,
+  citizenWithCode,
+  newScanId,
+  onDuty,
+  type Scanner,
+  type World,
+} from '../helpers/world';
+
+const INITIATOR = 'test-initiator';
+let cloud: LocalCloud;
+let world: World;
+const scanIds: Record<string, string[]> = { ordinary: [], intermediate: [], other: [] };
+let feverScanId = '';
+let citizen: Awaited<ReturnType<typeof citizenWithCode>>;
+/** Scanned in 吉林: another person, or their codes would be flagged as replayed between the two sites. */
+let traveller: Awaited<ReturnType<typeof citizenWithCode>>;
+
+interface ScanList {
+  items: Array<{
+    scanId: string;
+    at: string;
+    person: { name: string; idNumber: string };
+    scanner: { positionId: string; role: string; name: string };
+    color: string;
+  }>;
+  next: string | null;
+}
+
+const records = <T = Record<string, unknown>>(
+  who: { id: string; openid: string },
+  body: Record<string, unknown>,
+) => call<T>(cloud, 'records', { actingPositionId: who.id, ...body }, who.openid);
+
+async function record(who: Scanner, temperature: number, whom = citizen) {
+  const scanId = newScanId();
+  const reply = await call(
+    cloud,
+    'scan',
+    { action: 'record', positionId: who.id, scanId, qr: whom.qrAt(cloud.clock.nowMs()), temperature },
+    who.openid,
+  );
+  expect(reply.body.ok).toBe(true);
+  return scanId;
+}
+
+beforeAll(async () => {
+  cloud = await openLocalCloud({ bootstrapOpenid: INITIATOR });
+  world = await buildWorld(cloud, INITIATOR, 'rec');
+  citizen = await citizenWithCode(cloud, 'rec-citizen');
+  traveller = await citizenWithCode(cloud, 'rec-traveller');
+  await onDuty(cloud, world.ordinary);
+  await onDuty(cloud, world.intermediate);
+  await onDuty(cloud, world.otherSenior, JILIN);
+  for (let i = 0; i < 5; i++) scanIds.ordinary.push(await record(world.ordinary, 36.5));
+  feverScanId = await record(world.ordinary, 38.1);
+  scanIds.ordinary.push(feverScanId);
+  for (let i = 0; i < 3; i++) scanIds.intermediate.push(await record(world.intermediate, 36.4));
+  for (let i = 0; i < 2; i++) scanIds.other.push(await record(world.otherSenior, 36.6, traveller));
+});
+
+afterAll(async () => {
+  await cloud.close();
+});
+
+describe('scans: exactly the scope of rule 11', () => {
+  const listed = async (who: { id: string; openid: string }) =>
+    (
+      (await records<ScanList>(who, { action: 'scans', limit: 100 })).body.data!.items.map((i) => i.scanId) ??
+      []
+    ).sort();
+
+  it('shows an ordinary scanner its own scans only', async () => {
+    expect(await listed(world.ordinary)).toEqual([...scanIds.ordinary].sort());
+  });
+
+  it('shows an intermediate its own and everything below it', async () => {
+    expect(await listed(world.intermediate)).toEqual([...scanIds.ordinary, ...scanIds.intermediate].sort());
+  });
+
+  it('shows a senior its subtree and nothing of another senior’s', async () => {
+    expect(await listed(world.senior)).toEqual([...scanIds.ordinary, ...scanIds.intermediate].sort());
+    expect(await listed(world.otherSenior)).toEqual([...scanIds.other].sort());
+  });
+
+  it('shows the initiator everything', async () => {
+    expect(await listed(world.initiator)).toEqual(
+      [...scanIds.ordinary, ...scanIds.intermediate, ...scanIds.other].sort(),
+    );
+  });
+
+  it('answers with masked values only, newest first, through the scope index in order', async () => {
+    const reply = await records<ScanList>(world.senior, { action: 'scans' });
+    const items = reply.body.data!.items;
+    expect(items.map((i) => i.at)).toEqual([...items.map((i) => i.at)].sort().reverse());
+    for (const item of items) {
+      expect(item.person.name).toMatch(/^.\*+$/);
+      expect(item.person.idNumber).toMatch(/^\d{4}\*{10}[\dX]{4}$/);
+      expect(item.scanner.name).toMatch(/\*/);
+    }
+    const raw = JSON.stringify(reply.body);
+    for (const secret of [citizen.name, citizen.idNumber, citizen.phone, world.ordinary.name])
+      expect(raw).not.toContain(secret);
+    expect(cloud.store.lastPlan.get('scans')).toMatchObject({
+      index: 'scopeAncestors_scannedAt',
+      sortedByIndex: true,
+    });
+  });
+
+  it('filters by color, site and time, and pages with a cursor without repeats', async () => {
+    const yellow = await records<ScanList>(world.initiator, { action: 'scans', color: 'yellow' });
+    expect(yellow.body.data!.items.map((i) => i.scanId)).toEqual([feverScanId]);
+    const jilin = await records<ScanList>(world.initiator, { action: 'scans', siteId: world.otherSiteId });
+    expect(jilin.body.data!.items.map((i) => i.scanId).sort()).toEqual([...scanIds.other].sort());
+    const future = await records<ScanList>(world.initiator, {
+      action: 'scans',
+      from: new Date(Date.now() + 3600_000).toISOString(),
+    });
+    expect(future.body.data!.items).toEqual([]);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof records<ScanList>>> = await records<ScanList>(world.initiator, {
+        action: 'scans',
+        limit: 4,
+        ...(cursor ? { cursor } : {}),
+      });
+      seen.push(...page.body.data!.items.map((i) => i.scanId));
+      cursor = page.body.data!.next;
+    } while (cursor);
+    expect(seen.length).toBe(11);
+    expect(new Set(seen).size).toBe(11);
+  });
+
+  it('answers FORBIDDEN when acting as someone else’s position', async () => {
+    expect(
+      (
+        await call(
+          cloud,
+          'records',
+          { action: 'scans', actingPositionId: world.senior.id },
+          world.ordinary.openid,
+        )
+      ).body.error?.code,
+    ).toBe('FORBIDDEN');
+  });
+});
+
+describe('stats and alerts', () => {
+  it('counts the scope by color, fever and site', async () => {
+    const from = new Date(Date.now() - 3600_000).toISOString();
+    const to = new Date(Date.now() + 3600_000).toISOString();
+    const senior = await records(world.senior, { action: 'stats', from, to });
+    expect(senior.body.data).toEqual({
+      total: 9,
+      byColor: { green: 8, yellow: 1 },
+      fever: 1,
+      bySite: [{ siteId: world.siteId, name: '长春站', total: 9 }],
+    });
+    const all = await records<{ total: number; bySite: unknown[] }>(world.initiator, {
+      action: 'stats',
+      from,
+      to,
+    });
+    expect(all.body.data!.total).toBe(11);
+    expect(all.body.data!.bySite).toHaveLength(2);
+    expect((await records(world.senior, { action: 'stats', from: to, to: from })).body.error).toMatchObject({
+      code: 'BAD_REQUEST',
+      fields: { to: 'range' },
+    });
+  });
+
+  it('lists the fever alert to every position above the scanner, and to nobody else', async () => {
+    type Alerts = { items: Array<{ alertId: string; kind: string; person: { name: string } }> };
+    for (const who of [world.ordinary, world.intermediate, world.senior, world.initiator]) {
+      const reply = await records<Alerts>(who, { action: 'alerts' });
+      expect(reply.body.data!.items.map((a) => [a.alertId, a.kind])).toContainEqual([feverScanId, 'fever']);
+    }
+    expect((await records<Alerts>(world.otherSenior, { action: 'alerts' })).body.data!.items).toEqual([]);
+  });
+});
+
+describe('reveal (rule 11: only with the provincial office’s authorisation)', () => {
+  const audits = (action: string) => cloud.store.find('audit', { action }).docs as unknown as AuditDoc[];
+
+  it('answers NO_GRANT without a grant, and audits the attempt', async () => {
+    const reply = await records(world.senior, { action: 'reveal', scanId: feverScanId, reason: '流调' });
+    expect(reply.body.error?.code).toBe('NO_GRANT');
+    expect(
+      audits('records.reveal').some(
+        (a) => a.actorPositionId === world.senior.id && a.details.outcome === 'no_grant',
+      ),
+    ).toBe(true);
+  });
+
+  it('reveals the full identity of a scan in scope with a grant, audited; outside the scope FORBIDDEN', async () => {
+    const expiresAt = new Date(Date.now() + 3600_000).toISOString();
+    const granted = await records<{ grantId: string }>(world.initiator, {
+      action: 'grantReveal',
+      granteePositionId: world.senior.id,
+      reason: '省数字吉林办授权流调',
+      expiresAt,
+    });
+    expect(granted.body.ok).toBe(true);
+    const reply = await records(world.senior, { action: 'reveal', scanId: feverScanId, reason: '流调' });
+    expect(reply.body.data).toEqual({ name: citizen.name, idNumber: citizen.idNumber, phone: citizen.phone });
+    expect(audits('records.reveal').filter((a) => a.details.outcome === 'revealed')).toEqual([
+      expect.objectContaining({ actorPositionId: world.senior.id, target: feverScanId, reason: '流调' }),
+    ]);
+    expect(audits('records.grantReveal')).toHaveLength(1);
+    const outside = await records(world.senior, {
+      action: 'reveal',
+      scanId: scanIds.other[0],
+      reason: '流调',
+    });
+    expect(outside.body.error?.code).toBe('FORBIDDEN');
+  });
+
+  it('stops revealing once the grant has expired', async () => {
+    cloud.clock.set({ offsetMs: 2 * 3600_000 });
+    try {
+      expect(
+        (await records(world.senior, { action: 'reveal', scanId: feverScanId, reason: '流调' })).body.error
+          ?.code,
+      ).toBe('NO_GRANT');
+    } finally {
+      cloud.clock.set({ offsetMs: 0 });
+    }
+  });
+
+  it('lets only the initiator grant, and only into the future', async () => {
+    const expiresAt = new Date(Date.now() + 3600_000).toISOString();
+    expect(
+      (
+        await records(world.senior, {
+          action: 'grantReveal',
+          granteePositionId: world.ordinary.id,
+          reason: 'x',
+          expiresAt,
+        })
+      ).body.error?.code,
+    ).toBe('FORBIDDEN');
+    expect(
+      (
+        await records(world.initiator, {
+          action: 'grantReveal',
+          granteePositionId: world.ordinary.id,
+          reason: 'x',
+          expiresAt: new Date(Date.now() - 1000).toISOString(),
+        })
+      ).body.error,
+    ).toMatchObject({ code: 'BAD_REQUEST', fields: { expiresAt: 'range' } });
+  });
+});
+
+describe('credit flags (rule 17, an extension)', () => {
+  it('lets the initiator flag a person and a scanner with evidence, and lists them newest first', async () => {
+    const person = await records<{ flagId: string }>(world.initiator, {
+      action: 'flagCredit',
+      personId: citizen.personId,
+      kind: 'concealment',
+      evidence: '隐瞒旅行史，见流调报告第3页',
+    });
+    const scanner = await records<{ flagId: string }>(world.initiator, {
+      action: 'flagCredit',
+      positionId: world.ordinary.id,
+      kind: 'false_report',
+      evidence: '体温登记与现场不符',
+    });
+    const listed = await records<{
+      items: Array<{ flagId: string; subject: { type: string; name: string } }>;
+    }>(world.initiator, {
+      action: 'creditFlags',
+    });
+    expect(listed.body.data!.items.map((f) => [f.flagId, f.subject.type])).toEqual([
+      [scanner.body.data!.flagId, 'scanner'],
+      [person.body.data!.flagId, 'person'],
+    ]);
+    expect(listed.body.data!.items.every((f) => f.subject.name.includes('*'))).toBe(true);
+  });
+
+  it('refuses everyone else, unknown subjects, and a flag without exactly one subject', async () => {
+    expect((await records(world.senior, { action: 'creditFlags' })).body.error?.code).toBe('FORBIDDEN');
+    expect(
+      (
+        await records(world.initiator, {
+          action: 'flagCredit',
+          personId: 'nobody',
+          kind: 'concealment',
+          evidence: 'x',
+        })
+      ).body.error?.code,
+    ).toBe('NOT_FOUND');
+    expect(
+      (await records(world.initiator, { action: 'flagCredit', kind: 'concealment', evidence: 'x' })).body
+        .error,
+    ).toMatchObject({
+      code: 'BAD_REQUEST',
+      fields: { personId: 'required' },
+    });
+  });
+});
+
+describe('retentionPurge (rule 3)', () => {
+  afterEach(() => {
+    delete process.env.JXM_EPIDEMIC_END;
+    cloud.clock.set({ offsetMs: 0 });
+  });
+
+  it('deletes nothing before the configured end of the epidemic period', async () => {
+    const before = cloud.store.count('scans');
+    expect((await runTimer(cloud, 'cron', 'retentionPurge')).data).toMatchObject({ purged: false });
+    process.env.JXM_EPIDEMIC_END = new Date(Date.now() + 24 * 3600_000).toISOString();
+    expect((await runTimer(cloud, 'cron', 'retentionPurge')).data).toMatchObject({ purged: false });
+    expect(cloud.store.count('scans')).toBe(before);
+  });
+
+  it('after the end, deletes health data past 30 days and keeps identities and the audit log', async () => {
+    process.env.JXM_EPIDEMIC_END = new Date(Date.now() + 24 * 3600_000).toISOString();
+    const audits = cloud.store.count('audit');
+    cloud.clock.set({ offsetMs: 31 * 24 * 3600_000 });
+    const reply = await runTimer(cloud, 'cron', 'retentionPurge');
+    expect(reply.data).toMatchObject({ purged: true, scans: 11, alerts: 1 });
+    expect(cloud.store.count('scans')).toBe(0);
+    expect(cloud.store.count('alerts')).toBe(0);
+    expect(cloud.store.count('checkins')).toBe(0);
+    expect(cloud.store.count('persons')).toBeGreaterThan(0);
+    expect(cloud.store.count('audit')).toBeGreaterThanOrEqual(audits);
+    const person = cloud.store.get('persons', citizen.personId)!.doc as { fever: unknown };
+    expect(person.fever).toBeNull();
+  });
+});
