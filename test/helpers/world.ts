@@ -20,6 +20,8 @@ export interface Scanner {
   name: string;
   idNumber: string;
   phone: string;
+  /** The holder's own citizen record. */
+  personId: string;
 }
 
 export interface World {

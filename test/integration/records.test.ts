@@ -335,7 +335,7 @@ describe('retentionPurge (rule 3)', () => {
     expect(cloud.store.count('checkins')).toBe(0);
     expect(cloud.store.count('persons')).toBeGreaterThan(0);
     expect(cloud.store.count('audit')).toBeGreaterThanOrEqual(audits);
-    const person = cloud.store.get('persons', citizen.personId)!.doc as { fever: unknown };
+    const person = cloud.store.get('persons', citizen.personId)!.doc as unknown as { fever: unknown };
     expect(person.fever).toBeNull();
   });
 });
