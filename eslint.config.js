@@ -7,7 +7,7 @@ module.exports = tseslint.config(
       'node_modules/',
       'miniprogram/miniprogram_npm/',
       'cloudfunctions/*/index.js',
-      'tools/local-cloud/dist/',
+      'tools/*/dist/',
       '.data/',
       'coverage/',
       'bench/results/',

@@ -5,7 +5,7 @@
  *  1. type-check the mini-program, the cloud functions and the tools (skip with --no-typecheck);
  *  2. bundle every cloudfunctions/<fn>/src into a self-contained cloudfunctions/<fn>/index.js, with
  *     miniprogram/core and cloudfunctions/_server inlined and wx-server-sdk left to the function's package.json;
- *  3. bundle the local cloud (tools/local-cloud/dist/main.js);
+ *  3. bundle the local cloud and the bench (tools/local-cloud/dist, tools/bench/dist);
  *  4. write cloudfunctions/database.indexes.json, the collections and indexes for the cloud console;
  *  5. pack the mini-program's npm dependencies into miniprogram/miniprogram_npm (skip with --functions).
  * Built output is git-ignored.
@@ -67,19 +67,25 @@ function bundleFunctions() {
   return sizes;
 }
 
-function bundleLocalCloud() {
-  require('esbuild').buildSync({
-    entryPoints: [path.join(ROOT, 'tools', 'local-cloud', 'main.ts')],
-    outfile: path.join(ROOT, 'tools', 'local-cloud', 'dist', 'main.js'),
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    packages: 'external',
-    sourcemap: 'inline',
-    logLevel: 'warning',
-  });
-  log('  local cloud: tools/local-cloud/dist/main.js');
+/** The tools that run on a developer's or CI machine: the local cloud and the bench. */
+function bundleTools() {
+  for (const [entry, out] of [
+    ['local-cloud/main.ts', 'local-cloud/dist/main.js'],
+    ['bench/bench.ts', 'bench/dist/bench.js'],
+  ]) {
+    require('esbuild').buildSync({
+      entryPoints: [path.join(ROOT, 'tools', entry)],
+      outfile: path.join(ROOT, 'tools', out),
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      packages: 'external',
+      sourcemap: 'inline',
+      logLevel: 'warning',
+    });
+  }
+  log('  tools: tools/local-cloud/dist/main.js, tools/bench/dist/bench.js');
 }
 
 /** Loads a TypeScript module of the repo (bundled on the fly) from a build script. */
@@ -138,7 +144,7 @@ async function main() {
   const started = Date.now();
   if (!args.has('--no-typecheck')) typecheck();
   bundleFunctions();
-  bundleLocalCloud();
+  bundleTools();
   writeIndexDeclarations();
   if (!args.has('--functions')) await packMiniprogramNpm();
   log(`build done in ${Date.now() - started} ms`);

@@ -3,10 +3,10 @@
  * bundled functions that are uploaded, their timer triggers, the stand-ins for external services, and the HTTP
  * face of API.md section 1 — all in one process, on loopback.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { COLLECTION_NAMES, COLLECTIONS } from '../../cloudfunctions/_server/db/collections';
 import type { NationalStatus } from '../../miniprogram/core/health-code.rules';
 import { DatabaseEngine } from './db/engine';
@@ -14,6 +14,7 @@ import { Store } from './db/store';
 import { FunctionHost, currentCaller } from './function-host';
 import { createHttpServer } from './http-server';
 import { exportKeysToEnv, loadOrCreateKeys } from './keys';
+import { REPO_ROOT } from './repo-root';
 import { installSeam } from './sdk-seam';
 import { Faults, LocalClock, LocalNationalService, LocalRealnameVerifier, LocalSmsSender } from './services';
 import { TimerScheduler } from './timers';
@@ -45,12 +46,7 @@ export interface LocalCloud {
   close(): Promise<void>;
 }
 
-/** The repository root, found from this file whether it runs from source or from dist/. */
-export const REPO_ROOT = (() => {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'project.config.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return dir;
-})();
+export { REPO_ROOT };
 
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
   const dataDir = resolve(options.dataDir);

@@ -3,9 +3,10 @@
  * the external services (taken down by /dev/faults) and the SMS sender (read back through /dev/sms). They are
  * lent to the hosted functions through the `__jxmLocalCloud` global (cloudfunctions/_server/ports.ts).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NationalStatus } from '../../miniprogram/core/health-code.rules';
+import { REPO_ROOT } from './repo-root';
 import {
   ServiceUnavailable,
   type Clock,
@@ -15,8 +16,7 @@ import {
   type SmsSender,
 } from '../../cloudfunctions/_server/ports';
 
-/** fixtures/ beside this file, from source or from dist/. */
-const FIXTURES = existsSync(join(__dirname, 'fixtures')) ? 'fixtures' : join('..', 'fixtures');
+const FIXTURES = join(REPO_ROOT, 'tools', 'local-cloud', 'fixtures');
 
 export class LocalClock implements Clock {
   offsetMs = 0;
@@ -104,7 +104,7 @@ export class LocalRealnameVerifier implements RealnameVerifier {
   private readonly mismatches: Set<string>;
 
   constructor(private readonly faults: Faults) {
-    const fixture = JSON.parse(readFileSync(join(__dirname, FIXTURES, 'realname-mismatch.json'), 'utf8')) as {
+    const fixture = JSON.parse(readFileSync(join(FIXTURES, 'realname-mismatch.json'), 'utf8')) as {
       pairs: Array<{ name: string; idNumber: string }>;
     };
     this.mismatches = new Set(fixture.pairs.map((p) => `${p.name}|${p.idNumber}`));

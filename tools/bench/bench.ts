@@ -1,0 +1,377 @@
+/**
+ * npm run bench — how fast the gate moves, measured through the real wx-server-sdk and the local cloud.
+ *
+ *   npm run bench              the full province: 1,000,000 stored scans
+ *   npm run bench -- --quick   100,000 stored scans (under two minutes)
+ *   npm run bench -- --scans N any other volume
+ *
+ * Stored history is seeded by the documented bulk path (rows written straight into the embedded store in large
+ * SQLite transactions, with their index entries, exactly as the engine would write them); everything measured
+ * goes through HTTP → function → wx-server-sdk → engine, as the mini-program calls it. Figures are printed as a
+ * table and written to bench/results/latest.json.
+ */
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { hmacSha256Hex } from '../../cloudfunctions/_server/privacy/personal-data';
+import { INITIATOR_POSITION_ID } from '../../cloudfunctions/_server/org/bootstrap';
+import { renderCode } from '../../miniprogram/core/dynamic-code';
+import { idCheckChar } from '../../miniprogram/core/identity';
+import type { Doc } from '../local-cloud/db/store';
+import { REPO_ROOT, startLocalCloud, type LocalCloud } from '../local-cloud/local-cloud';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const scansArg = args.indexOf('--scans');
+const STORED_SCANS = scansArg >= 0 ? Number(args[scansArg + 1]) : quick ? 100_000 : 1_000_000;
+const LIVE_SCANS = quick ? 500 : 2000;
+const CONCURRENT_CLIENTS = 8;
+const INITIATOR = 'bench-initiator';
+
+type Stats = { n: number; medianMs: number; p95Ms: number; p99Ms: number; maxMs: number; perSecond: number };
+
+function summarise(samples: number[], wallMs: number): Stats {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  const round = (x: number) => Math.round(x * 100) / 100;
+  return {
+    n: samples.length,
+    medianMs: round(at(0.5)),
+    p95Ms: round(at(0.95)),
+    p99Ms: round(at(0.99)),
+    maxMs: round(sorted[sorted.length - 1]),
+    perSecond: Math.round((samples.length / wallMs) * 1000),
+  };
+}
+
+function progress(label: string, done: number, total: number): void {
+  if (!process.stdout.isTTY && done !== total && done % Math.ceil(total / 10) !== 0) return;
+  const width = 30;
+  const filled = Math.round((done / total) * width);
+  process.stdout.write(
+    `\r  ${label.padEnd(28)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`,
+  );
+  if (done === total) process.stdout.write('\n');
+}
+
+async function post<T>(
+  cloud: LocalCloud,
+  fn: string,
+  body: unknown,
+  openid: string,
+): Promise<{ ok: boolean; data?: T; error?: { code: string } }> {
+  const res = await fetch(`${cloud.url}/api/${fn}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-wx-openid': openid },
+    body: JSON.stringify(body),
+  });
+  return (await res.json()) as { ok: boolean; data?: T; error?: { code: string } };
+}
+
+async function must<T>(cloud: LocalCloud, fn: string, body: unknown, openid: string): Promise<T> {
+  const reply = await post<T>(cloud, fn, body, openid);
+  if (!reply.ok)
+    throw new Error(`${fn}.${(body as { action: string }).action} failed: ${JSON.stringify(reply.error)}`);
+  return reply.data as T;
+}
+
+/** Synthetic identities, unique per n: the birth date steps one day per thousand. */
+function identity(n: number) {
+  const born = new Date(Date.UTC(1960, 0, 1) + Math.floor(n / 1000) * 24 * 3600_000)
+    .toISOString()
+    .slice(0, 10)
+    .replace(/-/g, '');
+  const first17 = `220102${born}${String(n % 1000).padStart(3, '0')}`;
+  return {
+    name: `王${'建国秀英志强丽娟海涛'[n % 10]}${'春夏秋冬'[n % 4]}`,
+    idNumber: first17 + idCheckChar(first17),
+    phone: `139${String(10_000_000 + n).slice(-8)}`,
+  };
+}
+
+/** Writes `count` historic scans straight into the store, spread over the synthetic tree and 30 days. */
+function seedStoredScans(cloud: LocalCloud, count: number, ordinaryScopes: string[][]): number {
+  const started = performance.now();
+  const now = Date.now();
+  const batch = 20_000;
+  for (let done = 0; done < count;) {
+    const n = Math.min(batch, count - done);
+    cloud.store.transaction(() => {
+      for (let i = 0; i < n; i++) {
+        const k = done + i;
+        const scope = ordinaryScopes[k % ordinaryScopes.length];
+        const fever = k % 97 === 0;
+        cloud.store.insert('scans', {
+          _id: `seed-${k}`,
+          positionId: scope[scope.length - 1],
+          scopeAncestors: scope,
+          site: { id: `seed-site-${k % 500}`, name: `站点${k % 500}` },
+          scanner: { positionId: scope[scope.length - 1], role: 'ordinary', name: '李*' },
+          personId: `seed-person-${k % 200_000}`,
+          guest: null,
+          masked: { name: '张*', idNumber: '2201**********0011' },
+          color: fever ? 'yellow' : 'green',
+          temperature: fever ? 37.8 : 36.5,
+          fever,
+          decision: fever ? 'deny' : 'allow',
+          qr: null,
+          replayed: false,
+          scannedAt: new Date(now - 30 * 24 * 3600_000 + (k / count) * 30 * 24 * 3600_000),
+          receivedAt: new Date(now),
+        } as unknown as Doc);
+      }
+    });
+    done += n;
+    progress('seeding stored scans', done, count);
+  }
+  return Math.round(count / ((performance.now() - started) / 1000));
+}
+
+/** A synthetic four-level tree in the store: 20 seniors × 5 intermediates × 10 ordinaries. */
+function seedTree(cloud: LocalCloud): string[][] {
+  const scopes: string[][] = [];
+  const now = new Date();
+  const position = (id: string, role: string, parentId: string, ancestors: string[]) =>
+    cloud.store.insert('positions', {
+      _id: id,
+      role,
+      siteId: 'site-root',
+      parentId,
+      ancestors,
+      holder: {
+        openid: `seed-${id}`,
+        personId: null,
+        name: null,
+        phone: null,
+        masked: { name: '李*', phone: '139****0000' },
+      },
+      status: 'active',
+      disabledReason: null,
+      currentInviteId: null,
+      lastActiveAt: now,
+      createdAt: now,
+      updatedAt: now,
+    } as unknown as Doc);
+  cloud.store.transaction(() => {
+    for (let s = 0; s < 20; s++) {
+      const sId = `seed-s${s}`;
+      position(sId, 'senior', INITIATOR_POSITION_ID, [INITIATOR_POSITION_ID]);
+      for (let m = 0; m < 5; m++) {
+        const mId = `${sId}-m${m}`;
+        position(mId, 'intermediate', sId, [INITIATOR_POSITION_ID, sId]);
+        for (let o = 0; o < 10; o++) {
+          const oId = `${mId}-o${o}`;
+          position(oId, 'ordinary', mId, [INITIATOR_POSITION_ID, sId, mId]);
+          scopes.push([INITIATOR_POSITION_ID, sId, mId, oId]);
+        }
+      }
+    }
+  });
+  return scopes;
+}
+
+/** Durable single-row inserts (one transaction each, synchronous=FULL): the floor under every write. */
+function rawSqliteInsertRate(cloud: LocalCloud): number {
+  const db = cloud.store.db;
+  db.exec('CREATE TABLE IF NOT EXISTS bench_raw (id INTEGER PRIMARY KEY, data TEXT NOT NULL)');
+  const insert = db.prepare('INSERT INTO bench_raw (data) VALUES (?)');
+  const payload = JSON.stringify({ scopeAncestors: ['a', 'b', 'c', 'd'], temperature: 36.5, color: 'green' });
+  const n = quick ? 2000 : 5000;
+  const started = performance.now();
+  for (let i = 0; i < n; i++) db.transaction(() => insert.run(payload))();
+  const rate = Math.round(n / ((performance.now() - started) / 1000));
+  db.exec('DROP TABLE bench_raw');
+  return rate;
+}
+
+/** The bench's own output; the functions' log lines (console) are dropped so the table stays readable. */
+const out = (line: string) => process.stdout.write(line + '\n');
+
+async function main(): Promise<void> {
+  for (const method of ['log', 'info', 'warn', 'error'] as const) console[method] = () => undefined;
+  const dataDir = mkdtempSync(join(tmpdir(), 'jxm-bench-'));
+  out(
+    `吉祥码 bench: ${STORED_SCANS.toLocaleString()} stored scans, ${LIVE_SCANS} live scans, data in ${dataDir}`,
+  );
+  const cloud = await startLocalCloud({ dataDir, port: 0, bootstrapOpenid: INITIATOR, timers: false });
+  const results: Record<string, unknown> = {
+    at: new Date().toISOString(),
+    machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+    storedScans: STORED_SCANS,
+  };
+  try {
+    const scopes = seedTree(cloud);
+    results.seedScansPerSecond = seedStoredScans(cloud, STORED_SCANS, scopes);
+
+    // a live site and scanners, built through the API
+    const site = await must<{ siteId: string }>(
+      cloud,
+      'org',
+      {
+        action: 'createSite',
+        actingPositionId: INITIATOR_POSITION_ID,
+        name: '长春站',
+        type: 'station',
+        address: '长春',
+        location: { latitude: 43.9, longitude: 125.3 },
+      },
+      INITIATOR,
+    );
+    const scanners: Array<{ id: string; openid: string }> = [];
+    for (let i = 0; i < CONCURRENT_CLIENTS; i++) {
+      const openid = `bench-scanner-${i}`;
+      const who = identity(900_000 + i);
+      await must(cloud, 'citizen', { action: 'register', ...who }, openid);
+      const created = await must<{ positionId: string; inviteCode: string }>(
+        cloud,
+        'org',
+        {
+          action: 'createPosition',
+          actingPositionId: INITIATOR_POSITION_ID,
+          siteId: site.siteId,
+          role: 'senior',
+          holderName: who.name,
+          holderPhone: who.phone,
+        },
+        INITIATOR,
+      );
+      await must(cloud, 'org', { action: 'claim', inviteCode: created.inviteCode }, openid);
+      await must(
+        cloud,
+        'scan',
+        {
+          action: 'goOnDuty',
+          positionId: created.positionId,
+          location: { latitude: 43.9, longitude: 125.3 },
+        },
+        openid,
+      );
+      scanners.push({ id: created.positionId, openid });
+    }
+    const citizens: Array<{ codeId: string; seed: string }> = [];
+    for (let i = 0; i < 200; i++) {
+      await must(cloud, 'citizen', { action: 'register', ...identity(i) }, `bench-citizen-${i}`);
+      citizens.push(await must(cloud, 'citizen', { action: 'code' }, `bench-citizen-${i}`));
+      progress('registering citizens', i + 1, 200);
+    }
+
+    // the realistic mix at a gate: mostly green, some fever, guests, retried duplicates
+    let seq = 0;
+    const oneScan = async (scanner: { id: string; openid: string }, k: number) => {
+      const kind = k % 20;
+      const scanId = `live-${seq++}-${k}-bench`;
+      const body: Record<string, unknown> = {
+        action: 'record',
+        positionId: scanner.id,
+        scanId,
+        temperature: 36.5,
+      };
+      if (kind === 0) body.guest = { name: '赵桂芳', category: 'elderly' };
+      else body.qr = renderCode(hmacSha256Hex, citizens[k % citizens.length], Date.now());
+      if (kind === 1) body.temperature = 37.9;
+      if (kind === 2) body.temperature = 36.4; // cools the fever down again
+      const started = performance.now();
+      const reply = await post(cloud, 'scan', body, scanner.openid);
+      const ms = performance.now() - started;
+      if (!reply.ok) throw new Error(`scan.record failed: ${JSON.stringify(reply.error)}`);
+      if (kind === 3) await post(cloud, 'scan', body, scanner.openid); // a retry with the same scanId
+      return ms;
+    };
+
+    const sequential: number[] = [];
+    let started = performance.now();
+    for (let k = 0; k < LIVE_SCANS; k++) {
+      sequential.push(await oneScan(scanners[0], k));
+      progress('scan.record sequential', k + 1, LIVE_SCANS);
+    }
+    results.scanRecordSequential = summarise(sequential, performance.now() - started);
+
+    const concurrent: number[] = [];
+    started = performance.now();
+    let done = 0;
+    await Promise.all(
+      scanners.map(async (scanner, c) => {
+        for (let k = c; k < LIVE_SCANS; k += CONCURRENT_CLIENTS) {
+          concurrent.push(await oneScan(scanner, k));
+          progress(`scan.record ${CONCURRENT_CLIENTS} clients`, ++done, LIVE_SCANS);
+        }
+      }),
+    );
+    results.scanRecordConcurrent = summarise(concurrent, performance.now() - started);
+
+    // records.scans: first page and a deep page, for each level of the tree
+    const pages: Record<string, unknown> = {};
+    for (const [role, positionId] of [
+      ['ordinary', 'seed-s0-m0-o0'],
+      ['intermediate', 'seed-s0-m0'],
+      ['senior', 'seed-s0'],
+      ['initiator', INITIATOR_POSITION_ID],
+    ] as const) {
+      const openid = role === 'initiator' ? INITIATOR : `seed-${positionId}`;
+      const timings: number[] = [];
+      let cursor: string | null = null;
+      let first = 0;
+      for (let page = 0; page < 50; page++) {
+        const t = performance.now();
+        const reply: { ok: boolean; data?: { next: string | null } } = await post(
+          cloud,
+          'records',
+          { action: 'scans', actingPositionId: positionId, limit: 20, ...(cursor ? { cursor } : {}) },
+          openid,
+        );
+        timings.push(performance.now() - t);
+        if (page === 0) first = timings[0];
+        cursor = reply.data?.next ?? null;
+        if (!cursor) break;
+      }
+      pages[role] = {
+        firstPageMs: Math.round(first * 100) / 100,
+        page50Ms: Math.round(timings[timings.length - 1] * 100) / 100,
+        pages: timings.length,
+      };
+    }
+    results.recordsScans = pages;
+
+    const raw = rawSqliteInsertRate(cloud);
+    results.rawSqliteDurableInsertsPerSecond = raw;
+    const seqRate = (results.scanRecordSequential as Stats).perSecond;
+    const concRate = (results.scanRecordConcurrent as Stats).perSecond;
+    results.scanRecordVsRawSqlite = {
+      sequential: Math.round((seqRate / raw) * 1000) / 1000,
+      concurrent: Math.round((concRate / raw) * 1000) / 1000,
+    };
+    results.functionBundleBytes = Object.fromEntries(
+      ['citizen', 'scan', 'org', 'records', 'health', 'cron'].map((fn) => [
+        fn,
+        statSync(join(REPO_ROOT, 'cloudfunctions', fn, 'index.js')).size,
+      ]),
+    );
+  } finally {
+    await cloud.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  const seq = results.scanRecordSequential as Stats;
+  const conc = results.scanRecordConcurrent as Stats;
+  out('\n  measure                                   median     p95      p99      rate');
+  out(
+    `  scan.record, 1 client                     ${seq.medianMs} ms   ${seq.p95Ms} ms  ${seq.p99Ms} ms  ${seq.perSecond}/s`,
+  );
+  out(
+    `  scan.record, ${CONCURRENT_CLIENTS} clients                    ${conc.medianMs} ms   ${conc.p95Ms} ms  ${conc.p99Ms} ms  ${conc.perSecond}/s`,
+  );
+  out(
+    `  raw SQLite durable inserts                                            ${results.rawSqliteDurableInsertsPerSecond}/s`,
+  );
+  out(`  records.scans pages: ${JSON.stringify(results.recordsScans)}`);
+  const outDir = join(REPO_ROOT, 'bench', 'results');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
+  out(`\n  written to bench/results/latest.json`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
