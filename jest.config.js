@@ -1,17 +1,37 @@
 /** @type {import('jest').Config} */
+const swc = [
+  '@swc/jest',
+  { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+];
+
 module.exports = {
-  testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
-  transform: {
-    '^.+\\.ts$': [
-      '@swc/jest',
-      { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
-    ],
-  },
-  // test/fault/ holds the long fault-injection suites, run by npm run test:faults
-  testPathIgnorePatterns: ['/node_modules/', '/test/fault/'],
-  testTimeout: 30000,
   globalSetup: '<rootDir>/test/global-setup.js',
-  setupFiles: ['<rootDir>/test/setup-console.js'],
+  projects: [
+    {
+      displayName: 'cloud',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test'],
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/integration/**/*.test.ts'],
+      transform: { '^.+\\.ts$': swc },
+      setupFiles: ['<rootDir>/test/setup-console.js'],
+      testTimeout: 30000,
+    },
+    {
+      // the mini-program's pages through miniprogram-simulate, the official compiler and the real TDesign
+      displayName: 'pages',
+      testEnvironment: 'jsdom',
+      roots: ['<rootDir>/test'],
+      testMatch: ['<rootDir>/test/pages/**/*.test.ts'],
+      transform: {
+        '^.+\\.ts$': swc,
+        // TDesign ships ES modules into miniprogram_npm
+        'miniprogram_npm/.+\\.js$': swc,
+      },
+      moduleNameMapper: {
+        '^tdesign-miniprogram/(.*)$': '<rootDir>/miniprogram/miniprogram_npm/tdesign-miniprogram/$1',
+      },
+      setupFiles: ['<rootDir>/test/setup-console.js'],
+      testTimeout: 30000,
+    },
+  ],
 };

@@ -1,9 +1,13 @@
-/** 吉事办: the mini-program's entry. Pages and services are added by the citizen, scanner and admin issues. */
+/** 吉事办: the mini-program's entry. */
+import { BACKEND } from './config';
+import { useBackend } from './services/backend';
+
 App<IAppOption>({
   globalData: {
-    backend: 'cloud',
+    backend: BACKEND.mode,
   },
   onLaunch() {
-    if (wx.cloud) wx.cloud.init({ traceUser: false });
+    useBackend(BACKEND);
+    if (BACKEND.mode === 'cloud' && wx.cloud) wx.cloud.init({ traceUser: false });
   },
 });

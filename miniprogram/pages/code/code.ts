@@ -1,0 +1,92 @@
+/**
+ * 我的吉祥码: the dynamic code, redrawn every 30 seconds from the cached seed (offline too), with the colour
+ * named in words, the masked name, a live clock and a moving bar — so that a screenshot is told from a live code.
+ */
+import { codeStep } from '../../core/dynamic-code';
+import { colorView, shanghaiClock, type ColorView } from '../../core/views/health-code.view';
+import { qrTextAt } from '../../core/code-hmac';
+import { callCloud } from '../../services/cloud';
+import { cachedCode, refreshCode, type CachedCode } from '../../services/code-cache';
+
+interface CodePage {
+  code: CachedCode | null;
+  step: number;
+  timer: number | null;
+}
+
+Component({
+  data: {
+    state: 'loading' as 'loading' | 'ready' | 'unregistered' | 'unavailable',
+    maskedName: '',
+    view: null as ColorView | null,
+    qrText: '',
+    clock: '',
+    /** 0–99: the position of the moving bar, one sweep every 2 seconds. */
+    sweep: 0,
+    updatedAt: '',
+    offline: false,
+    message: '',
+  },
+  lifetimes: {
+    attached() {
+      void this.load();
+    },
+    detached() {
+      const self = this as unknown as CodePage;
+      if (self.timer !== null) clearInterval(self.timer);
+    },
+  },
+  methods: {
+    async load() {
+      const self = this as unknown as CodePage;
+      self.timer = null;
+      const profile = await callCloud('citizen', 'profile', {});
+      if (!profile.ok && profile.error.code === 'NOT_REGISTERED') {
+        this.setData({ state: 'unregistered' });
+        return;
+      }
+      const now = new Date();
+      const fresh = await refreshCode(now);
+      const code = fresh.ok ? fresh.data : cachedCode(now);
+      if (!code) {
+        this.setData({ state: 'unavailable', message: fresh.ok ? '' : fresh.error.message });
+        return;
+      }
+      self.code = code;
+      this.setData({
+        state: 'ready',
+        offline: !fresh.ok,
+        maskedName: profile.ok ? profile.data.masked.name : '',
+        view: colorView(code.color, code.colorReason),
+        updatedAt: shanghaiClock(new Date(code.fetchedAt)),
+      });
+      this.tick();
+      self.timer = setInterval(() => this.tick(), 200) as unknown as number;
+    },
+    /** Every 200 ms: the clock and the bar; at each new 30-second step, a new QR. */
+    tick() {
+      const self = this as unknown as CodePage;
+      if (!self.code) return;
+      const now = Date.now();
+      const step = codeStep(now);
+      const patch: Record<string, unknown> = { clock: shanghaiClock(new Date(now)), sweep: Math.floor((now % 2000) / 20) };
+      if (step !== self.step) {
+        self.step = step;
+        patch.qrText = qrTextAt(self.code, now);
+      }
+      this.setData(patch);
+    },
+    goRegister() {
+      wx.navigateTo({ url: '/pages/register/register' });
+    },
+    goCheckIn() {
+      wx.navigateTo({ url: '/pages/check-in/check-in' });
+    },
+    goHistory() {
+      wx.navigateTo({ url: '/pages/history/history' });
+    },
+    goScanner() {
+      wx.navigateTo({ url: '/scanner/roles/roles' });
+    },
+  },
+});

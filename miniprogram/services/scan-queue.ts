@@ -1,0 +1,57 @@
+/**
+ * The scanner's offline queue (码上行动 at a gate without network): a scan that could not reach the cloud is kept
+ * on the device with its scanId and the time it was taken, shown as pending, and sent again when the network
+ * returns. The server records each scanId exactly once, so sending twice is harmless; an item leaves the queue
+ * once the cloud has answered it either way.
+ */
+import type { ScanReplies } from '../core/contracts/scan.contract';
+import type { ParamsOf } from '../core/contracts/index';
+import { callCloud } from './cloud';
+import { STORAGE_KEYS, load, save } from './storage';
+
+export type RecordParams = ParamsOf<'scan', 'record'>;
+
+export interface QueuedScan {
+  params: RecordParams & { scannedAt: string };
+  queuedAt: string;
+}
+
+export interface SyncedScan {
+  scanId: string;
+  reply: ScanReplies['record'] | null;
+  /** The cloud refused it (e.g. QR_EXPIRED): shown to the scanner, not retried. */
+  error: { code: string; message: string } | null;
+}
+
+export function pendingScans(): QueuedScan[] {
+  return load<QueuedScan[]>(STORAGE_KEYS.scanQueue, []);
+}
+
+export function enqueueScan(params: RecordParams & { scannedAt: string }, now: Date): QueuedScan[] {
+  const queue = pendingScans().filter((q) => q.params.scanId !== params.scanId);
+  queue.push({ params, queuedAt: now.toISOString() });
+  save(STORAGE_KEYS.scanQueue, queue);
+  return queue;
+}
+
+/**
+ * Sends the queue in order. Stops at the first network failure (the rest stays queued, in order); everything the
+ * cloud answered leaves the queue.
+ */
+export async function syncScans(): Promise<{ synced: SyncedScan[]; remaining: number }> {
+  const synced: SyncedScan[] = [];
+  let queue = pendingScans();
+  while (queue.length > 0) {
+    const [next] = queue;
+    const reply = await callCloud('scan', 'record', next.params);
+    if (!reply.ok && reply.error.code === 'NETWORK') break;
+    synced.push({
+      scanId: next.params.scanId,
+      reply: reply.ok ? reply.data : null,
+      error: reply.ok ? null : { code: reply.error.code, message: reply.error.message },
+    });
+    queue = pendingScans().filter((q) => q.params.scanId !== next.params.scanId);
+    save(STORAGE_KEYS.scanQueue, queue);
+  }
+  return { synced, remaining: queue.length };
+}

@@ -1,0 +1,160 @@
+/**
+ * Pages as a person uses them: miniprogram-simulate with the official compiler and the real TDesign, a `wx` that
+ * routes wx.cloud.callFunction to an in-process local cloud (the same bundled functions), and knobs for the
+ * things a phone decides — the network, the camera's scan result, the location, the random bytes.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import simulate from 'miniprogram-simulate';
+import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
+import { openLocalCloud } from '../helpers/local-cloud';
+
+export const MINIPROGRAM = join(__dirname, '..', '..', 'miniprogram');
+
+export interface Phone {
+  openid: string;
+  online: boolean;
+  scanResult: string | null;
+  location: { latitude: number; longitude: number };
+  storage: Map<string, unknown>;
+  navigations: string[];
+  toasts: string[];
+  cloudCalls: Array<{ name: string; action: unknown }>;
+}
+
+export const phone: Phone = {
+  openid: 'page-user',
+  online: true,
+  scanResult: null,
+  location: { latitude: 43.9036, longitude: 125.3184 },
+  storage: new Map(),
+  navigations: [],
+  toasts: [],
+  cloudCalls: [],
+};
+
+type Callbacks<T> = { success?: (res: T) => void; fail?: (err: { errMsg: string }) => void; complete?: () => void };
+
+function respond<T>(options: Callbacks<T>, run: () => Promise<T>): void {
+  run().then(
+    (res) => {
+      options.success?.(res);
+      options.complete?.();
+    },
+    (err: unknown) => {
+      options.fail?.({ errMsg: err instanceof Error ? err.message : String(err) });
+      options.complete?.();
+    },
+  );
+}
+
+export function installWx(cloud: LocalCloud): void {
+  const wx = {
+    cloud: {
+      init: () => undefined,
+      callFunction: (options: { name: string; data: Record<string, unknown> } & Callbacks<{ result: unknown }>) =>
+        respond(options, async () => {
+          phone.cloudCalls.push({ name: options.name, action: options.data.action });
+          if (!phone.online) throw new Error('cloud.callFunction:fail network unavailable');
+          // what wx.cloud adds to every call's data
+          const data = { ...options.data, userInfo: { appId: 'wx-local-cloud', openId: phone.openid } };
+          return { result: await cloud.functions.invoke(options.name, data, { openid: phone.openid }) };
+        }),
+    },
+    request: () => {
+      throw new Error('pages under test use wx.cloud');
+    },
+    getStorageSync: (key: string) => (phone.storage.has(key) ? JSON.parse(JSON.stringify(phone.storage.get(key))) : ''),
+    setStorageSync: (key: string, value: unknown) => phone.storage.set(key, JSON.parse(JSON.stringify(value))),
+    getRandomValues: (options: { length: number } & Callbacks<{ randomValues: ArrayBuffer }>) =>
+      respond(options, async () => ({ randomValues: new Uint8Array(randomBytes(options.length)).buffer })),
+    scanCode: (options: Callbacks<{ result: string }>) =>
+      respond(options, async () => {
+        if (phone.scanResult === null) throw new Error('scanCode:fail cancel');
+        return { result: phone.scanResult };
+      }),
+    getLocation: (options: Callbacks<{ latitude: number; longitude: number }>) =>
+      respond(options, async () => ({ ...phone.location })),
+    navigateTo: (options: { url: string }) => phone.navigations.push(options.url),
+    redirectTo: (options: { url: string }) => phone.navigations.push(options.url),
+    navigateBack: () => phone.navigations.push('back'),
+    showToast: (options: { title: string }) => phone.toasts.push(options.title),
+    showModal: (options: Callbacks<{ confirm: boolean; cancel: boolean }>) =>
+      respond(options, async () => ({ confirm: true, cancel: false })),
+    setClipboardData: (options: Callbacks<unknown>) => respond(options, async () => ({})),
+    vibrateShort: () => undefined,
+    onNetworkStatusChange: () => undefined,
+    offNetworkStatusChange: () => undefined,
+    getSystemInfoSync: () => ({ windowWidth: 375, windowHeight: 812, screenWidth: 375, pixelRatio: 2, platform: 'devtools', SDKVersion: '3.7.0', statusBarHeight: 20 }),
+    getWindowInfo: () => ({ windowWidth: 375, windowHeight: 812, screenWidth: 375, pixelRatio: 2, statusBarHeight: 20 }),
+    getDeviceInfo: () => ({ platform: 'devtools' }),
+    getAppBaseInfo: () => ({ SDKVersion: '3.7.0' }),
+    getMenuButtonBoundingClientRect: () => ({ top: 24, height: 32, width: 87, left: 278, right: 365, bottom: 56 }),
+    canIUse: () => true,
+    nextTick: (fn: () => void) => setTimeout(fn, 0),
+    createSelectorQuery: () => {
+      const query = {
+        in: () => query,
+        select: () => query,
+        selectAll: () => query,
+        boundingClientRect: () => query,
+        fields: () => query,
+        exec: (cb?: (res: unknown[]) => void) => cb?.([{ width: 0, height: 0, top: 0, left: 0 }]),
+      };
+      return query;
+    },
+  };
+  Object.assign(globalThis, {
+    wx,
+    getApp: () => ({ globalData: { backend: 'cloud' } }),
+    getCurrentPages: () => [],
+  });
+}
+
+let cloud: LocalCloud | null = null;
+
+/** One local cloud per test file, with the bootstrap initiator `page-initiator`. */
+export async function startCloud(): Promise<LocalCloud> {
+  cloud = await openLocalCloud({ bootstrapOpenid: 'page-initiator' });
+  installWx(cloud);
+  return cloud;
+}
+
+export async function stopCloud(): Promise<void> {
+  await cloud?.close();
+  cloud = null;
+}
+
+export function resetPhone(openid: string): void {
+  Object.assign(phone, { openid, online: true, scanResult: null, navigations: [], toasts: [], cloudCalls: [] });
+  phone.storage.clear();
+}
+
+export type PageInstance = ReturnType<typeof simulate.render>;
+
+/** Loads, renders and attaches a page (e.g. `pages/code/code`), with options as the route's query. */
+export function openPage(route: string, query: Record<string, string> = {}): PageInstance {
+  const id = simulate.load(join(MINIPROGRAM, route), { rootPath: MINIPROGRAM });
+  const page = simulate.render(id);
+  page.attach(document.createElement('parent-wrapper'));
+  // Component-based pages receive the route's query through the onLoad page lifetime
+  const instance = page.instance as unknown as { onLoad?: (q: Record<string, string>) => void };
+  instance.onLoad?.(query);
+  return page;
+}
+
+/** Waits until the page shows what is expected (pages load asynchronously), or fails after 3 s. */
+export async function until(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 3000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** The text a person sees on the page. */
+export function textOf(page: PageInstance): string {
+  return (page.dom as HTMLElement).textContent?.replace(/\s+/g, ' ').trim() ?? '';
+}
+
+export { simulate };
