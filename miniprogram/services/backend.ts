@@ -11,7 +11,11 @@ export interface BackendSettings {
   devOpenid: string;
 }
 
-let settings: BackendSettings = { mode: 'cloud', localCloudUrl: 'http://127.0.0.1:3900', devOpenid: 'dev-citizen' };
+let settings: BackendSettings = {
+  mode: 'cloud',
+  localCloudUrl: 'http://127.0.0.1:3900',
+  devOpenid: 'dev-citizen',
+};
 
 export function backend(): BackendSettings {
   return settings;

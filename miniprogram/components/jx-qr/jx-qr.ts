@@ -22,7 +22,11 @@ Component({
       }
       const modules = QrCode.encodeSegments(QrSegment.makeSegments(text), Ecc.MEDIUM).getModules();
       const cell = Math.floor((size / (modules.length + 2 * MARGIN)) * 100) / 100;
-      this.setData({ rows: modules.map((row: boolean[]) => row.map((dark) => (dark ? 1 : 0))), cell, padding: cell * MARGIN });
+      this.setData({
+        rows: modules.map((row: boolean[]) => row.map((dark) => (dark ? 1 : 0))),
+        cell,
+        padding: cell * MARGIN,
+      });
     },
   },
 });

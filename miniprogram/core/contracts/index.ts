@@ -18,7 +18,9 @@ export interface Contracts {
 }
 
 export type ClientFunction = keyof Contracts;
-export type ActionOf<F extends ClientFunction> = keyof Contracts[F]['params'] & keyof Contracts[F]['replies'] & string;
+export type ActionOf<F extends ClientFunction> = keyof Contracts[F]['params'] &
+  keyof Contracts[F]['replies'] &
+  string;
 /** What travels on the wire: dates as ISO-8601 strings. */
 export type Wire<T> = T extends Date
   ? string
@@ -28,5 +30,7 @@ export type Wire<T> = T extends Date
       ? { [K in keyof T]: Wire<T[K]> }
       : T;
 
-export type ParamsOf<F extends ClientFunction, A extends ActionOf<F>> = Wire<Infer<Contracts[F]['params'][A]>>;
+export type ParamsOf<F extends ClientFunction, A extends ActionOf<F>> = Wire<
+  Infer<Contracts[F]['params'][A]>
+>;
 export type ReplyOf<F extends ClientFunction, A extends ActionOf<F>> = Contracts[F]['replies'][A];

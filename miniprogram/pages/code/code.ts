@@ -69,7 +69,10 @@ Component({
       if (!self.code) return;
       const now = Date.now();
       const step = codeStep(now);
-      const patch: Record<string, unknown> = { clock: shanghaiClock(new Date(now)), sweep: Math.floor((now % 2000) / 20) };
+      const patch: Record<string, unknown> = {
+        clock: shanghaiClock(new Date(now)),
+        sweep: Math.floor((now % 2000) / 20),
+      };
       if (step !== self.step) {
         self.step = step;
         patch.qrText = qrTextAt(self.code, now);

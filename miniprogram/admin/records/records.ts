@@ -1,0 +1,133 @@
+/**
+ * 扫码数据 (rules 11, 15): the scans in the acting position's scope, masked, filtered by colour; today's figures;
+ * the alerts; and, with the provincial office's authorisation, an audited reveal of one person's full identity.
+ */
+import type { RecordsReplies } from '../../core/contracts/records.contract';
+import { COLOR_NAMES, type Color } from '../../core/health-code.rules';
+import { decisionText, shanghaiClock } from '../../core/views/health-code.view';
+import { callCloud } from '../../services/cloud';
+
+type ScanItem = RecordsReplies['scans']['items'][number];
+type AlertItem = RecordsReplies['alerts']['items'][number];
+
+const ALERT_KIND = { fever: '体温异常', color: '健康码异常', replay: '疑似截图转发' } as const;
+
+const scanRow = (s: ScanItem) => ({
+  id: s.scanId,
+  title: `${s.person.name} ${s.person.idNumber}`,
+  detail: `${s.site.name} · ${COLOR_NAMES[s.color]} · ${s.temperature}℃ · ${decisionText(s.decision)}`,
+  when: shanghaiClock(new Date(s.at)),
+});
+const alertRow = (a: AlertItem) => ({
+  id: a.alertId,
+  title: `${ALERT_KIND[a.kind]} · ${a.person.name}`,
+  detail: `${a.site.name} · ${COLOR_NAMES[a.color]} · ${a.temperature}℃`,
+  when: shanghaiClock(new Date(a.at)),
+});
+
+function startOfShanghaiDay(now: Date): Date {
+  const local = new Date(now.getTime() + 8 * 3600_000);
+  return new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()) - 8 * 3600_000);
+}
+
+Component({
+  data: {
+    actingPositionId: '',
+    tab: 'scans' as 'scans' | 'stats' | 'alerts',
+    color: '' as Color | '',
+    colors: [
+      { value: '', label: '全部' },
+      ...(['green', 'yellow', 'orange', 'red', 'bw'] as Color[]).map((c) => ({
+        value: c,
+        label: COLOR_NAMES[c],
+      })),
+    ],
+    scans: [] as ReturnType<typeof scanRow>[],
+    next: null as string | null,
+    alerts: [] as ReturnType<typeof alertRow>[],
+    stats: null as null | {
+      total: number;
+      fever: number;
+      colors: Array<{ name: string; count: number }>;
+      sites: RecordsReplies['stats']['bySite'];
+    },
+    revealed: null as null | { scanId: string; name: string; idNumber: string; phone: string },
+    message: '',
+  },
+  methods: {
+    onLoad(query: Record<string, string | undefined>) {
+      this.setData({ actingPositionId: query.positionId ?? '' });
+      void this.loadScans(true);
+    },
+    onTab(e: WechatMiniprogram.CustomEvent<{ value: 'scans' | 'stats' | 'alerts' }>) {
+      this.setData({ tab: e.detail.value, message: '' });
+      if (e.detail.value === 'stats') void this.loadStats();
+      if (e.detail.value === 'alerts') void this.loadAlerts();
+    },
+    onColor(
+      e: WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { value: Color | '' }>,
+    ) {
+      this.setData({ color: e.currentTarget.dataset.value });
+      void this.loadScans(true);
+    },
+    async loadScans(fresh: boolean) {
+      const cursor = fresh ? null : this.data.next;
+      const reply = await callCloud('records', 'scans', {
+        actingPositionId: this.data.actingPositionId,
+        ...(this.data.color ? { color: this.data.color } : {}),
+        ...(cursor ? { cursor } : {}),
+      });
+      if (!reply.ok) {
+        this.setData({ message: reply.error.message });
+        return;
+      }
+      const rows = reply.data.items.map(scanRow);
+      this.setData({ scans: fresh ? rows : [...this.data.scans, ...rows], next: reply.data.next });
+    },
+    more() {
+      void this.loadScans(false);
+    },
+    async loadStats() {
+      const now = new Date();
+      const reply = await callCloud('records', 'stats', {
+        actingPositionId: this.data.actingPositionId,
+        from: startOfShanghaiDay(now).toISOString(),
+        to: now.toISOString(),
+      });
+      if (!reply.ok) {
+        this.setData({ message: reply.error.message });
+        return;
+      }
+      const colors = (Object.entries(reply.data.byColor) as Array<[Color, number]>).map(([c, count]) => ({
+        name: COLOR_NAMES[c],
+        count,
+      }));
+      this.setData({
+        stats: { total: reply.data.total, fever: reply.data.fever, colors, sites: reply.data.bySite },
+      });
+    },
+    async loadAlerts() {
+      const reply = await callCloud('records', 'alerts', { actingPositionId: this.data.actingPositionId });
+      if (!reply.ok) {
+        this.setData({ message: reply.error.message });
+        return;
+      }
+      this.setData({ alerts: reply.data.items.map(alertRow) });
+    },
+    async reveal(
+      e: WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { id: string }>,
+    ) {
+      const scanId = e.currentTarget.dataset.id;
+      const reply = await callCloud('records', 'reveal', {
+        actingPositionId: this.data.actingPositionId,
+        scanId,
+        reason: '流行病学调查',
+      });
+      if (!reply.ok) {
+        this.setData({ message: reply.error.message, revealed: null });
+        return;
+      }
+      this.setData({ revealed: { scanId, ...reply.data }, message: '' });
+    },
+  },
+});
