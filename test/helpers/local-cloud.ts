@@ -4,6 +4,7 @@
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import {
   startLocalCloud,
@@ -28,6 +29,30 @@ export interface HttpReply<T = unknown> {
   body: { ok: boolean; data?: T; error?: { code: string; message: string; fields?: Record<string, string> } };
 }
 
+/** POST over node:http (not fetch: the page tests run in jsdom, which has none). */
+function post(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 export async function call<T = unknown>(
   cloud: { url: string },
   fn: string,
@@ -36,12 +61,12 @@ export async function call<T = unknown>(
 ): Promise<HttpReply<T>> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (openid !== null) headers['x-wx-openid'] = openid;
-  const res = await fetch(`${cloud.url}/api/${fn}`, {
-    method: 'POST',
+  const res = await post(
+    `${cloud.url}/api/${fn}`,
+    typeof body === 'string' ? body : JSON.stringify(body),
     headers,
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as HttpReply<T>['body'] };
+  );
+  return { status: res.status, body: JSON.parse(res.text) as HttpReply<T>['body'] };
 }
 
 /** POST /dev/timers/<fn>/<trigger>: runs the trigger now and returns its envelope. */
@@ -50,6 +75,6 @@ export async function runTimer<T = Record<string, number>>(
   fn: string,
   trigger: string,
 ): Promise<{ ok: boolean; data?: T; error?: { code: string } }> {
-  const res = await fetch(`${cloud.url}/dev/timers/${fn}/${trigger}`, { method: 'POST' });
-  return (await res.json()) as { ok: boolean; data?: T; error?: { code: string } };
+  const res = await post(`${cloud.url}/dev/timers/${fn}/${trigger}`, '', {});
+  return JSON.parse(res.text) as { ok: boolean; data?: T; error?: { code: string } };
 }

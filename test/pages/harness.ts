@@ -5,7 +5,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import simulate from 'miniprogram-simulate';
 import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
 import { openLocalCloud } from '../helpers/local-cloud';
 
@@ -33,7 +32,11 @@ export const phone: Phone = {
   cloudCalls: [],
 };
 
-type Callbacks<T> = { success?: (res: T) => void; fail?: (err: { errMsg: string }) => void; complete?: () => void };
+type Callbacks<T> = {
+  success?: (res: T) => void;
+  fail?: (err: { errMsg: string }) => void;
+  complete?: () => void;
+};
 
 function respond<T>(options: Callbacks<T>, run: () => Promise<T>): void {
   run().then(
@@ -52,7 +55,9 @@ export function installWx(cloud: LocalCloud): void {
   const wx = {
     cloud: {
       init: () => undefined,
-      callFunction: (options: { name: string; data: Record<string, unknown> } & Callbacks<{ result: unknown }>) =>
+      callFunction: (
+        options: { name: string; data: Record<string, unknown> } & Callbacks<{ result: unknown }>,
+      ) =>
         respond(options, async () => {
           phone.cloudCalls.push({ name: options.name, action: options.data.action });
           if (!phone.online) throw new Error('cloud.callFunction:fail network unavailable');
@@ -64,8 +69,10 @@ export function installWx(cloud: LocalCloud): void {
     request: () => {
       throw new Error('pages under test use wx.cloud');
     },
-    getStorageSync: (key: string) => (phone.storage.has(key) ? JSON.parse(JSON.stringify(phone.storage.get(key))) : ''),
-    setStorageSync: (key: string, value: unknown) => phone.storage.set(key, JSON.parse(JSON.stringify(value))),
+    getStorageSync: (key: string) =>
+      phone.storage.has(key) ? JSON.parse(JSON.stringify(phone.storage.get(key))) : '',
+    setStorageSync: (key: string, value: unknown) =>
+      phone.storage.set(key, JSON.parse(JSON.stringify(value))),
     getRandomValues: (options: { length: number } & Callbacks<{ randomValues: ArrayBuffer }>) =>
       respond(options, async () => ({ randomValues: new Uint8Array(randomBytes(options.length)).buffer })),
     scanCode: (options: Callbacks<{ result: string }>) =>
@@ -85,11 +92,32 @@ export function installWx(cloud: LocalCloud): void {
     vibrateShort: () => undefined,
     onNetworkStatusChange: () => undefined,
     offNetworkStatusChange: () => undefined,
-    getSystemInfoSync: () => ({ windowWidth: 375, windowHeight: 812, screenWidth: 375, pixelRatio: 2, platform: 'devtools', SDKVersion: '3.7.0', statusBarHeight: 20 }),
-    getWindowInfo: () => ({ windowWidth: 375, windowHeight: 812, screenWidth: 375, pixelRatio: 2, statusBarHeight: 20 }),
+    getSystemInfoSync: () => ({
+      windowWidth: 375,
+      windowHeight: 812,
+      screenWidth: 375,
+      pixelRatio: 2,
+      platform: 'devtools',
+      SDKVersion: '3.7.0',
+      statusBarHeight: 20,
+    }),
+    getWindowInfo: () => ({
+      windowWidth: 375,
+      windowHeight: 812,
+      screenWidth: 375,
+      pixelRatio: 2,
+      statusBarHeight: 20,
+    }),
     getDeviceInfo: () => ({ platform: 'devtools' }),
     getAppBaseInfo: () => ({ SDKVersion: '3.7.0' }),
-    getMenuButtonBoundingClientRect: () => ({ top: 24, height: 32, width: 87, left: 278, right: 365, bottom: 56 }),
+    getMenuButtonBoundingClientRect: () => ({
+      top: 24,
+      height: 32,
+      width: 87,
+      left: 278,
+      right: 365,
+      bottom: 56,
+    }),
     canIUse: () => true,
     nextTick: (fn: () => void) => setTimeout(fn, 0),
     createSelectorQuery: () => {
@@ -126,14 +154,28 @@ export async function stopCloud(): Promise<void> {
 }
 
 export function resetPhone(openid: string): void {
-  Object.assign(phone, { openid, online: true, scanResult: null, navigations: [], toasts: [], cloudCalls: [] });
+  Object.assign(phone, {
+    openid,
+    online: true,
+    scanResult: null,
+    navigations: [],
+    toasts: [],
+    cloudCalls: [],
+  });
   phone.storage.clear();
 }
 
-export type PageInstance = ReturnType<typeof simulate.render>;
+type Simulate = typeof import('miniprogram-simulate');
+export type PageInstance = ReturnType<Simulate['render']>;
 
-/** Loads, renders and attaches a page (e.g. `pages/code/code`), with options as the route's query. */
+/**
+ * Loads, renders and attaches a page (e.g. `pages/code/code`), with options as the route's query. Each page
+ * gets a fresh module registry: miniprogram-simulate registers a component only once per registry.
+ */
 export function openPage(route: string, query: Record<string, string> = {}): PageInstance {
+  jest.resetModules();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const simulate = require('miniprogram-simulate') as Simulate;
   const id = simulate.load(join(MINIPROGRAM, route), { rootPath: MINIPROGRAM });
   const page = simulate.render(id);
   page.attach(document.createElement('parent-wrapper'));
@@ -157,4 +199,7 @@ export function textOf(page: PageInstance): string {
   return (page.dom as HTMLElement).textContent?.replace(/\s+/g, ' ').trim() ?? '';
 }
 
-export { simulate };
+/** Detaches a page, as leaving it does (its timers stop). */
+export function closePage(page: PageInstance): void {
+  (page as unknown as { detach(): void }).detach();
+}
