@@ -17,7 +17,7 @@ const CREATABLE: Record<Role, Role[]> = {
   ordinary: [],
 };
 
-function rowOf(p: Sub, actingId: string) {
+function rowOf(p: Sub, actingId: string, actingRole: Role) {
   const status =
     p.status === 'active'
       ? '正常'
@@ -31,6 +31,8 @@ function rowOf(p: Sub, actingId: string) {
     status,
     disabled: p.status === 'disabled',
     direct: p.parentId === actingId,
+    // rule 10: activation by the direct superior, or the initiator
+    canActivate: p.status === 'disabled' && (p.parentId === actingId || actingRole === 'initiator'),
   };
 }
 
@@ -80,7 +82,7 @@ Component({
         return;
       }
       this.setData({
-        rows: reply.data.items.map((p) => rowOf(p, this.data.actingPositionId)),
+        rows: reply.data.items.map((p) => rowOf(p, this.data.actingPositionId, this.data.actingRole)),
         next: reply.data.next,
       });
     },

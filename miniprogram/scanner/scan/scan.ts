@@ -110,7 +110,7 @@ Component({
     },
     registerGuest() {
       const g = this.data.guest;
-      void this.submit({
+      return this.submit({
         guest: {
           name: g.name,
           category: g.category,

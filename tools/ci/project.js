@@ -1,0 +1,159 @@
+// @ts-check
+/**
+ * The mini-program project as miniprogram-ci sees it: project.config.json, the files it packs from the
+ * miniprogramRoot (packOptions applied) and the npm packages packed into miniprogram_npm. Shared by the CI scripts.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+const { UsageError } = require('./env');
+
+/** Never packed, whatever packOptions says (miniprogram-ci's own list). */
+const NEVER_PACKED = new Set(['node_modules', '.git', '.svn', '.DS_Store']);
+
+/** @typedef {{ path: string, size: number, mtimeMs: number }} FileEntry  path: relative, with forward slashes */
+
+function readJson(/** @type {string} */ file) {
+  let text;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new UsageError(`${file} not found.`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${file} is not valid JSON: ${err instanceof Error ? err.message : err}`);
+  }
+}
+
+/** @param {string} dir the folder with project.config.json */
+function loadProject(dir) {
+  const configPath = path.join(dir, 'project.config.json');
+  const config = readJson(configPath);
+  if ((config.compileType || 'miniprogram') !== 'miniprogram') {
+    throw new UsageError(`${configPath}: compileType is ${config.compileType}, these scripts handle a miniprogram.`);
+  }
+  const miniprogramRoot = path.resolve(dir, config.miniprogramRoot || '');
+  if (!fs.existsSync(path.join(miniprogramRoot, 'app.json'))) {
+    throw new UsageError(`${configPath}: miniprogramRoot ${config.miniprogramRoot} has no app.json.`);
+  }
+  return {
+    dir,
+    config,
+    miniprogramRoot,
+    /** @type {string | undefined} */
+    cloudfunctionRoot: config.cloudfunctionRoot ? path.resolve(dir, config.cloudfunctionRoot) : undefined,
+    /** @type {{ ignore: Array<{ type: string, value: string }>, include: Array<{ type: string, value: string }> }} */
+    packOptions: { ignore: config.packOptions?.ignore || [], include: config.packOptions?.include || [] },
+  };
+}
+
+/** @typedef {ReturnType<typeof loadProject>} Project */
+
+/**
+ * Every file under dir, sorted.
+ * @param {string} dir
+ * @returns {FileEntry[]}
+ */
+function listFiles(dir, prefix = '') {
+  if (!fs.existsSync(dir)) return [];
+  /** @type {FileEntry[]} */
+  const out = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (NEVER_PACKED.has(entry.name)) continue;
+    const rel = prefix + entry.name;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...listFiles(full, `${rel}/`));
+    else if (entry.isFile()) {
+      const stat = fs.statSync(full);
+      out.push({ path: rel, size: stat.size, mtimeMs: stat.mtimeMs });
+    }
+  }
+  return out;
+}
+
+/**
+ * The files of the miniprogramRoot that miniprogram-ci packs: packOptions.ignore removed, packOptions.include
+ * kept, matched by miniprogram-ci's own rules (paths relative to the miniprogramRoot, case-insensitive).
+ * @param {Project} project
+ */
+function packedFiles(project) {
+  const { packOptionsHelper } = require('miniprogram-ci');
+  const { ignore, include } = project.packOptions;
+  return listFiles(project.miniprogramRoot).filter(
+    (file) => packOptionsHelper.isFileIncluded(file.path, include) || !packOptionsHelper.isFileIgnored(file.path, ignore),
+  );
+}
+
+/**
+ * Where packNpmManually puts the npm packages (setting.packNpmRelationList) and which are missing there.
+ * @param {Project} project
+ */
+function packedNpm(project) {
+  /** @type {Array<{ packageJsonPath: string, miniprogramNpmDistDir: string }>} */
+  const relations = project.config.setting?.packNpmRelationList || [];
+  return relations.map((relation) => {
+    const packageJson = readJson(path.resolve(project.dir, relation.packageJsonPath));
+    const dir = path.resolve(project.dir, relation.miniprogramNpmDistDir, 'miniprogram_npm');
+    const expected = Object.keys(packageJson.dependencies || {});
+    return { dir, expected, missing: expected.filter((name) => !fs.existsSync(path.join(dir, name))) };
+  });
+}
+
+/**
+ * The main package and the subpackages of app.json, with their roots ('' for the main package).
+ * @param {Project} project
+ */
+function packagesOf(project) {
+  const app = readJson(path.join(project.miniprogramRoot, 'app.json'));
+  /** @type {Array<{ root: string, name?: string, pages?: string[] }>} */
+  const subpackages = app.subpackages || app.subPackages || [];
+  return [
+    { name: 'main', root: '', pages: /** @type {string[]} */ (app.pages || []) },
+    ...subpackages.map((sub) => {
+      const root = sub.root.replace(/^\/+|\/+$/g, '');
+      return { name: sub.name || root, root, pages: (sub.pages || []).map((page) => `${root}/${page}`) };
+    }),
+  ];
+}
+
+/** Which package a file of the miniprogramRoot belongs to: the subpackage whose root contains it, else main. */
+function packageOfFile(/** @type {Array<{ root: string }>} */ packages, /** @type {string} */ file) {
+  return packages.find((pkg) => pkg.root && file.startsWith(`${pkg.root}/`)) || packages[0];
+}
+
+/** Bytes as WeChat writes sizes: 1 KB = 1024 B, 1 MB = 1024 KB. */
+function formatBytes(/** @type {number} */ bytes) {
+  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(2)} MB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${bytes} B`;
+}
+
+/**
+ * A plain text table; columns listed in `right` are right-aligned.
+ * @param {string[][]} rows the first row is the header
+ * @param {number[]} right
+ */
+function table(rows, right = []) {
+  const widths = rows[0].map((_, col) => Math.max(...rows.map((row) => row[col].length)));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, col) => (right.includes(col) ? cell.padStart(widths[col]) : cell.padEnd(widths[col])))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+module.exports = {
+  readJson,
+  loadProject,
+  listFiles,
+  packedFiles,
+  packedNpm,
+  packagesOf,
+  packageOfFile,
+  formatBytes,
+  table,
+};
