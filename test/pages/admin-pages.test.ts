@@ -5,16 +5,7 @@
 import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
 import { personOf } from '../helpers/identities';
 import { buildWorld, citizenWithCode, onDuty, register, type World } from '../helpers/world';
-import {
-  openPage,
-  phone,
-  resetPhone,
-  startCloud,
-  stopCloud,
-  textOf,
-  until,
-  type PageInstance,
-} from './harness';
+import { methods, openPage, tapOn, phone, resetPhone, startCloud, stopCloud, textOf, until } from './harness';
 
 let cloud: LocalCloud;
 let world: World;
@@ -25,11 +16,7 @@ beforeAll(async () => {
 });
 afterAll(stopCloud);
 
-const methods = (page: PageInstance) =>
-  page.instance as unknown as Record<string, (arg?: unknown) => Promise<void> | void>;
-const withId = (id: string, extra: Record<string, unknown> = {}) => ({
-  currentTarget: { dataset: { id, ...extra } },
-});
+const withId = (id: string, extra: Record<string, unknown> = {}) => tapOn({ id, ...extra });
 
 describe('admin/tree', () => {
   it('should create an ordinary scanner and show its invite code once', async () => {

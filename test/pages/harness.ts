@@ -203,3 +203,15 @@ export function textOf(page: PageInstance): string {
 export function closePage(page: PageInstance): void {
   (page as unknown as { detach(): void }).detach();
 }
+
+/** The page's methods, to call as its event bindings would. */
+export function methods(page: PageInstance): Record<string, (event?: unknown) => Promise<void> | void> {
+  return page.instance as unknown as Record<string, (event?: unknown) => Promise<void> | void>;
+}
+
+/** The event of a tap on an element with these `data-*` attributes. */
+export function tapOn(dataset: Record<string, unknown>): {
+  currentTarget: { dataset: Record<string, unknown> };
+} {
+  return { currentTarget: { dataset } };
+}

@@ -5,7 +5,9 @@
 import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
 import { JILIN, buildWorld, citizenWithCode, onDuty, type World } from '../helpers/world';
 import {
+  methods,
   openPage,
+  tapOn,
   phone,
   resetPhone,
   startCloud,
@@ -24,9 +26,7 @@ beforeAll(async () => {
 });
 afterAll(stopCloud);
 
-const methods = (page: PageInstance) =>
-  page.instance as unknown as Record<string, (arg?: unknown) => Promise<void> | void>;
-const tapWith = (id: string) => ({ currentTarget: { dataset: { id, value: Number(id) } } });
+const tapWith = (id: string) => tapOn({ id });
 
 describe('scanner/roles', () => {
   it('should list my identities and take me on duty at the chosen one', async () => {
