@@ -324,29 +324,25 @@ export const SILENT_AFTER_MS = 15 * 24 * 3600_000;
 export async function silentSweep(ctx: SystemContext): Promise<{ disabled: number }> {
   const _ = ctx.db.command;
   const cutoff = new Date(ctx.now.getTime() - SILENT_AFTER_MS);
+  const silentNow = {
+    status: 'active',
+    role: _.in(['intermediate', 'ordinary']),
+    lastActiveAt: _.lt(cutoff),
+  };
+  const still = (current: PositionDoc) =>
+    current.status === 'active' && current.lastActiveAt.getTime() < cutoff.getTime();
   const siteNames = new Map<string, string>();
   let disabled = 0;
-  let after = '';
+  // each batch drops out of the query as it is disabled; a batch that changes nothing ends the sweep
   for (;;) {
-    const silent = await positionsOf(ctx.db).find(
-      {
-        status: 'active',
-        role: _.in(['intermediate', 'ordinary']),
-        lastActiveAt: _.lt(cutoff),
-        _id: _.gt(after),
-      },
-      { orderBy: [['_id', 'asc']], limit: 100 },
-    );
-    if (silent.length === 0) break;
+    const batch = await positionsOf(ctx.db).find(silentNow, { limit: 100 });
     const outbox: SmsOutboxDoc[] = [];
-    for (const p of silent) {
-      // only what is below a silent intermediate keeps working: nothing is cascaded
-      const still = (current: PositionDoc) =>
-        current.status === 'active' && current.lastActiveAt.getTime() < cutoff.getTime();
-      if (await disableOne(ctx, p, 'silent', siteNames, outbox, still)) disabled++;
-    }
+    let changed = 0;
+    // only the silent position itself: a silent intermediate's ordinary scanners keep working (rule 10)
+    for (const p of batch) if (await disableOne(ctx, p, 'silent', siteNames, outbox, still)) changed++;
     await dispatchNow(ctx, outbox);
-    after = silent[silent.length - 1]._id;
+    disabled += changed;
+    if (batch.length < 100 || changed === 0) break;
   }
   return { disabled };
 }
