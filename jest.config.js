@@ -4,6 +4,15 @@ const swc = [
   { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
 ];
 
+const pageTransform = {
+  '^.+\\.ts$': swc,
+  // TDesign ships ES modules into miniprogram_npm
+  'miniprogram_npm/.+\\.js$': swc,
+};
+const pageModules = {
+  '^tdesign-miniprogram/(.*)$': '<rootDir>/miniprogram/miniprogram_npm/tdesign-miniprogram/$1',
+};
+
 module.exports = {
   globalSetup: '<rootDir>/test/global-setup.js',
   projects: [
@@ -22,16 +31,24 @@ module.exports = {
       testEnvironment: 'jsdom',
       roots: ['<rootDir>/test'],
       testMatch: ['<rootDir>/test/pages/**/*.test.ts'],
-      transform: {
-        '^.+\\.ts$': swc,
-        // TDesign ships ES modules into miniprogram_npm
-        'miniprogram_npm/.+\\.js$': swc,
-      },
-      moduleNameMapper: {
-        '^tdesign-miniprogram/(.*)$': '<rootDir>/miniprogram/miniprogram_npm/tdesign-miniprogram/$1',
-      },
+      transform: pageTransform,
+      moduleNameMapper: pageModules,
       setupFiles: ['<rootDir>/test/setup-console.js'],
       testTimeout: 30000,
     },
+    // the long fault-injection suites: npm run test:faults
+    ...(process.env.JXM_FAULTS === '1'
+      ? [
+          {
+            displayName: 'faults',
+            testEnvironment: 'node',
+            roots: ['<rootDir>/test'],
+            testMatch: ['<rootDir>/test/fault/**/*.test.ts'],
+            transform: { '^.+\\.ts$': swc },
+            setupFiles: ['<rootDir>/test/setup-console.js'],
+            testTimeout: 600000,
+          },
+        ]
+      : []),
   ],
 };
