@@ -57,12 +57,19 @@ export interface SmsSender {
   }): Promise<void>;
 }
 
+/** WeChat's phone-number exchange: the code from a getPhoneNumber button → the user's own mobile. */
+export interface PhoneNumberService {
+  /** null when the code is not valid; throws ServiceUnavailable when WeChat cannot answer. */
+  fromCode(code: string): Promise<string | null>;
+}
+
 /** What the local cloud lends the functions it hosts: its clock and its stand-ins for external services. */
 export interface LocalCloudHooks {
   clock: Clock;
   realname: RealnameVerifier;
   national: NationalHealthService;
   sms: SmsSender;
+  phoneNumbers: PhoneNumberService;
 }
 
 declare global {

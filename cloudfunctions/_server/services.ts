@@ -5,6 +5,7 @@
 import {
   gatewayNationalHealthService,
   gatewayRealnameVerifier,
+  openapiPhoneNumbers,
   openapiSmsSender,
 } from './adapters/production';
 import {
@@ -12,6 +13,7 @@ import {
   systemClock,
   type Clock,
   type NationalHealthService,
+  type PhoneNumberService,
   type RealnameVerifier,
   type SmsSender,
 } from './ports';
@@ -22,6 +24,7 @@ export interface Ports {
   realname: RealnameVerifier;
   national: NationalHealthService;
   sms: SmsSender;
+  phoneNumbers: PhoneNumberService;
   /** The data and index keys; throws KeyConfigurationError when the environment has none. */
   keys(): KeyRing;
 }
@@ -33,6 +36,7 @@ export function resolvePorts(): Ports {
     realname: local?.realname ?? gatewayRealnameVerifier,
     national: local?.national ?? gatewayNationalHealthService,
     sms: local?.sms ?? openapiSmsSender,
+    phoneNumbers: local?.phoneNumbers ?? openapiPhoneNumbers,
     keys: () => keyRingFromEnv(),
   };
 }

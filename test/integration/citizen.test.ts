@@ -301,6 +301,22 @@ describe('register', () => {
   });
 });
 
+describe('phoneNumber (extension)', () => {
+  it('exchanges a getPhoneNumber code for the caller’s own mobile, and refuses a code it cannot read', async () => {
+    expect(
+      (await citizen('phone-code', { action: 'phoneNumber', code: 'local-phone:13712345678' })).body.data,
+    ).toEqual({
+      phone: '13712345678',
+    });
+    expect(
+      (await citizen('phone-code', { action: 'phoneNumber', code: 'expired' })).body.error,
+    ).toMatchObject({
+      code: 'BAD_REQUEST',
+      fields: { code: 'format' },
+    });
+  });
+});
+
 describe('the other actions need a registered caller', () => {
   it.each(['profile', 'code', 'history'])('%s answers NOT_REGISTERED', async (action) => {
     expect((await citizen('nobody', { action })).body.error?.code).toBe('NOT_REGISTERED');

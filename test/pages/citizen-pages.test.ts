@@ -47,6 +47,18 @@ describe('pages/register', () => {
     expect(cloud.store.find('persons', { openid: 'reg-page' }).docs).toHaveLength(1);
   });
 
+  it('should fill the phone from WeChat’s getPhoneNumber, and keep typed entry when it is declined', async () => {
+    resetPhone('reg-page-phone');
+    const page = openPage('pages/register/register');
+    expect(textOf(page)).toContain('使用微信绑定的手机号');
+    const onPhoneNumber = (page.instance as unknown as { onPhoneNumber(e: unknown): Promise<void> })
+      .onPhoneNumber;
+    await onPhoneNumber.call(page.instance, { detail: {} });
+    expect(page.data.form.phone).toBe('');
+    await onPhoneNumber.call(page.instance, { detail: { code: 'local-phone:13912345678' } });
+    expect(page.data.form.phone).toBe('13912345678');
+  });
+
   it('should show the cloud’s reasons under each wrong field', async () => {
     resetPhone('reg-page-bad');
     const page = openPage('pages/register/register');

@@ -16,7 +16,14 @@ import { createHttpServer } from './http-server';
 import { exportKeysToEnv, loadOrCreateKeys } from './keys';
 import { REPO_ROOT } from './repo-root';
 import { installSeam } from './sdk-seam';
-import { Faults, LocalClock, LocalNationalService, LocalRealnameVerifier, LocalSmsSender } from './services';
+import {
+  Faults,
+  LocalClock,
+  LocalNationalService,
+  LocalPhoneNumbers,
+  LocalRealnameVerifier,
+  LocalSmsSender,
+} from './services';
 import { TimerScheduler } from './timers';
 
 export interface LocalCloudOptions {
@@ -68,7 +75,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       ? { status: flag.status, quarantineUntil: flag.quarantineUntil, flaggedAt: flag.flaggedAt }
       : null;
   });
-  globalThis.__jxmLocalCloud = { clock, realname, national, sms };
+  globalThis.__jxmLocalCloud = { clock, realname, national, sms, phoneNumbers: new LocalPhoneNumbers() };
 
   const engine = new DatabaseEngine(store, () => clock.nowMs());
   const functions = new FunctionHost(options.functionsDir ?? join(REPO_ROOT, 'cloudfunctions'));

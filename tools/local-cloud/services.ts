@@ -12,6 +12,7 @@ import {
   type Clock,
   type NationalHealthService,
   type NationalRecord,
+  type PhoneNumberService,
   type RealnameVerifier,
   type SmsSender,
 } from '../../cloudfunctions/_server/ports';
@@ -131,5 +132,16 @@ export class LocalNationalService implements NationalHealthService {
   async check(identity: { idNumber: string; idHash: string }): Promise<NationalRecord> {
     if (this.faults.isDown('national')) throw new ServiceUnavailable('national');
     return this.flagOf(identity.idHash) ?? { status: 'normal', quarantineUntil: null, flaggedAt: null };
+  }
+}
+
+/**
+ * WeChat's phone-number exchange, locally: a code `local-phone:<11 digits>` stands for that number (what a test
+ * or a demo passes as the getPhoneNumber code); any other code is not valid.
+ */
+export class LocalPhoneNumbers implements PhoneNumberService {
+  async fromCode(code: string): Promise<string | null> {
+    const match = /^local-phone:(1[3-9]\d{9})$/.exec(code);
+    return match ? match[1] : null;
   }
 }

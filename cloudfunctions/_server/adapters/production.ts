@@ -8,6 +8,7 @@ import {
   ServiceUnavailable,
   type NationalHealthService,
   type NationalRecord,
+  type PhoneNumberService,
   type RealnameVerifier,
   type SmsSender,
 } from '../ports';
@@ -70,5 +71,18 @@ export const openapiSmsSender: SmsSender = {
       template_param_list: [message.text.replace(/^【吉祥码】/, '')],
     })) as { errCode?: number; errcode?: number };
     if ((result?.errCode ?? result?.errcode ?? 0) !== 0) throw new ServiceUnavailable('sms');
+  },
+};
+
+/** WeChat's phone number exchange (cloud.openapi.phonenumber.getPhoneNumber; config.json grants it). */
+export const openapiPhoneNumbers: PhoneNumberService = {
+  async fromCode(code) {
+    const result = (await cloudSdk().openapi.phonenumber.getPhoneNumber({ code })) as {
+      errCode?: number;
+      phoneInfo?: { purePhoneNumber?: string; countryCode?: string };
+    };
+    if ((result?.errCode ?? 0) !== 0) return null;
+    const phone = result.phoneInfo?.purePhoneNumber;
+    return result.phoneInfo?.countryCode === '86' && phone ? phone : null;
   },
 };

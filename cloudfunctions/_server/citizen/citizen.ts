@@ -12,6 +12,7 @@ import type { CheckInDoc, PersonDoc, ScanDoc, StoredSeed } from '../db/documents
 import { pageNewestFirst } from '../db/paging';
 import { Repository } from '../db/repository';
 import { DomainError } from '../envelope';
+import { isServiceUnavailable } from '../ports';
 import { changeHealthFacts, factsOf } from '../health/health-facts';
 import { newSeed, seal, unseal } from '../privacy/personal-data';
 import type { RequestContext, SystemContext } from '../router';
@@ -155,4 +156,20 @@ export async function history(
     })),
     next: page.next,
   };
+}
+
+/** Extension: the caller's own mobile from WeChat (getPhoneNumber), to fill the registration form. */
+export async function phoneNumber(
+  params: CitizenParams<'phoneNumber'>,
+  ctx: RequestContext,
+): Promise<CitizenReplies['phoneNumber']> {
+  try {
+    const phone = await ctx.ports.phoneNumbers.fromCode(params.code);
+    if (phone === null)
+      throw new DomainError('BAD_REQUEST', '手机号授权已失效，请重试或手动填写', { code: 'format' });
+    return { phone };
+  } catch (err) {
+    if (isServiceUnavailable(err)) return { phone: null };
+    throw err;
+  }
 }

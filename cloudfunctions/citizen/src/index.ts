@@ -1,6 +1,6 @@
 /** 吉事办: real-name registration, profile, daily check-in, the dynamic code, own history (API.md `citizen`). */
 import { citizenParams } from '../../../miniprogram/core/contracts/citizen.contract';
-import { checkIn, code, history, profile } from '../../_server/citizen/citizen';
+import { checkIn, code, history, phoneNumber, profile } from '../../_server/citizen/citizen';
 import { register } from '../../_server/citizen/register';
 import { createFunction, defineAction } from '../../_server/router';
 
@@ -12,5 +12,6 @@ export const main = createFunction({
     checkIn: defineAction(citizenParams.checkIn, checkIn),
     code: defineAction(citizenParams.code, (_params, ctx) => code(ctx)),
     history: defineAction(citizenParams.history, history),
+    phoneNumber: defineAction(citizenParams.phoneNumber, phoneNumber),
   },
 });

@@ -18,6 +18,8 @@ export const citizenParams = {
   }),
   code: v.object({}),
   history: v.object({ ...listParams }),
+  /** Extension: the caller's own mobile from WeChat's getPhoneNumber button, to fill the registration form. */
+  phoneNumber: v.object({ code: v.string({ max: 200 }) }),
 };
 
 export interface MaskedIdentityView {
@@ -57,6 +59,8 @@ export interface CitizenReplies {
     }>;
     next: string | null;
   };
+  /** null when WeChat could not tell: the form falls back to typed entry. */
+  phoneNumber: { phone: string | null };
 }
 
 export type CitizenAction = keyof typeof citizenParams;
@@ -77,6 +81,7 @@ export const CITIZEN_ERRORS: Record<CitizenAction, readonly ErrorCode[]> = {
   checkIn: ['BAD_REQUEST', 'NOT_REGISTERED', 'TEMPERATURE_INVALID'],
   code: ['BAD_REQUEST', 'NOT_REGISTERED'],
   history: ['BAD_REQUEST', 'NOT_REGISTERED'],
+  phoneNumber: ['BAD_REQUEST'],
 };
 
 export { COLORS };

@@ -10,8 +10,17 @@ Component({
     hints: {} as Record<string, string>,
     message: '',
     submitting: false,
+    /** WeChat's own phone number button, where this base library has it (typed entry otherwise). */
+    canGetPhone: wx.canIUse('button.open-type.getPhoneNumber'),
   },
   methods: {
+    async onPhoneNumber(e: WechatMiniprogram.CustomEvent<{ code?: string }>) {
+      // no code: the user declined, or this WeChat cannot; the typed field stays
+      if (!e.detail.code) return;
+      const reply = await callCloud('citizen', 'phoneNumber', { code: e.detail.code });
+      if (reply.ok && reply.data.phone) this.setData({ 'form.phone': reply.data.phone, 'hints.phone': '' });
+      else this.setData({ message: '未能获取微信手机号，请手动填写' });
+    },
     onField(e: WechatMiniprogram.CustomEvent<{ value: string }, Record<string, never>, { field: Field }>) {
       const field = e.currentTarget.dataset.field;
       this.setData({ [`form.${field}`]: e.detail.value, [`hints.${field}`]: '' });
