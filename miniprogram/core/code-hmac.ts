@@ -1,15 +1,14 @@
 /**
  * The mini-program's HMAC for the dynamic code (miniprogram/core/dynamic-code.ts): crypto-js, since the
- * mini-program has no node:crypto. Only the modules it needs, to keep the main package small. It must give the
- * same published test vectors as the server's node:crypto (test/unit/dynamic-code.test.ts).
+ * mini-program has no node:crypto. Imported whole: packNpm bundles crypto-js into one file, so its sub-paths do not
+ * exist in the mini-program. It must give the same published test vectors as the server's node:crypto
+ * (test/unit/dynamic-code.test.ts); the cloud functions never import this file.
  */
-import Base64 from 'crypto-js/enc-base64';
-import Hex from 'crypto-js/enc-hex';
-import HmacSHA256 from 'crypto-js/hmac-sha256';
+import CryptoJS from 'crypto-js';
 import { renderCode, type HmacSha256Hex } from './dynamic-code';
 
 export const cryptoJsHmacSha256Hex: HmacSha256Hex = (keyBase64, message) =>
-  HmacSHA256(message, Base64.parse(keyBase64)).toString(Hex);
+  CryptoJS.HmacSHA256(message, CryptoJS.enc.Base64.parse(keyBase64)).toString(CryptoJS.enc.Hex);
 
 /** The QR text for a cached code at `unixMillis`: works offline, from the seed alone. */
 export function qrTextAt(code: { codeId: string; seed: string }, unixMillis: number): string {

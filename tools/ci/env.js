@@ -32,7 +32,9 @@ const VARIABLES = {
 function readEnv({ required, optional, dryRun }) {
   const get = (/** @type {VariableName} */ name) => (process.env[name] || '').trim();
   /** @type {string[]} */
-  const problems = required.filter((name) => !get(name)).map((name) => `${name} is not set: ${VARIABLES[name]}.`);
+  const problems = required
+    .filter((name) => !get(name))
+    .map((name) => `${name} is not set: ${VARIABLES[name]}.`);
 
   const appid = get('JXM_APPID');
   if (appid && !/^wx[0-9a-f]{16}$/i.test(appid)) {
@@ -40,20 +42,26 @@ function readEnv({ required, optional, dryRun }) {
   }
   const keyPath = get('JXM_UPLOAD_KEY_PATH') ? path.resolve(get('JXM_UPLOAD_KEY_PATH')) : '';
   if (keyPath && !fs.existsSync(keyPath)) {
-    problems.push(`JXM_UPLOAD_KEY_PATH is ${keyPath}, which does not exist: ${VARIABLES.JXM_UPLOAD_KEY_PATH}.`);
+    problems.push(
+      `JXM_UPLOAD_KEY_PATH is ${keyPath}, which does not exist: ${VARIABLES.JXM_UPLOAD_KEY_PATH}.`,
+    );
   }
   const robot = get('JXM_ROBOT') ? Number(get('JXM_ROBOT')) : 1;
   if (!Number.isInteger(robot) || robot < 1 || robot > 30) {
     problems.push(`JXM_ROBOT is "${get('JXM_ROBOT')}": ${VARIABLES.JXM_ROBOT}.`);
   }
   if (problems.length > 0 && !dryRun) {
-    throw new UsageError(`${problems.join('\n')}\nSet the variables in the environment (README: CI upload and deploy).`);
+    throw new UsageError(
+      `${problems.join('\n')}\nSet the variables in the environment (README: “CI: size budget, upload and deploy”).`,
+    );
   }
 
   /** @type {string[]} */
   const warnings = [];
   if (keyPath && !path.relative(REPO_ROOT, keyPath).startsWith('..')) {
-    warnings.push(`the upload key ${keyPath} is inside the repository: move it out, it must never be committed.`);
+    warnings.push(
+      `the upload key ${keyPath} is inside the repository: move it out, it must never be committed.`,
+    );
   }
   return {
     appid,
@@ -68,7 +76,8 @@ function readEnv({ required, optional, dryRun }) {
     /** What a dry run prints about the settings; never the key itself, only its path. */
     describe() {
       return [...required, ...optional].map(
-        (name) => `  ${name.padEnd(20)} ${get(name) || (required.includes(name) ? '(not set)' : '(default)')}`,
+        (name) =>
+          `  ${name.padEnd(20)} ${get(name) || (required.includes(name) ? '(not set)' : '(default)')}`,
       );
     },
   };
@@ -88,7 +97,8 @@ function parseArgs(argv) {
     const arg = argv[i];
     if (arg === '--dry-run') dryRun = true;
     else if (arg === '--project' && argv[i + 1]) projectDir = path.resolve(argv[++i]);
-    else if (arg.startsWith('-')) throw new UsageError(`Unknown option ${arg}: use --dry-run or --project <dir>.`);
+    else if (arg.startsWith('-'))
+      throw new UsageError(`Unknown option ${arg}: use --dry-run or --project <dir>.`);
     else names.push(arg);
   }
   return { dryRun, projectDir, names };

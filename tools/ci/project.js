@@ -31,7 +31,9 @@ function loadProject(dir) {
   const configPath = path.join(dir, 'project.config.json');
   const config = readJson(configPath);
   if ((config.compileType || 'miniprogram') !== 'miniprogram') {
-    throw new UsageError(`${configPath}: compileType is ${config.compileType}, these scripts handle a miniprogram.`);
+    throw new UsageError(
+      `${configPath}: compileType is ${config.compileType}, these scripts handle a miniprogram.`,
+    );
   }
   const miniprogramRoot = path.resolve(dir, config.miniprogramRoot || '');
   if (!fs.existsSync(path.join(miniprogramRoot, 'app.json'))) {
@@ -59,7 +61,9 @@ function listFiles(dir, prefix = '') {
   if (!fs.existsSync(dir)) return [];
   /** @type {FileEntry[]} */
   const out = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of fs
+    .readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))) {
     if (NEVER_PACKED.has(entry.name)) continue;
     const rel = prefix + entry.name;
     const full = path.join(dir, entry.name);
@@ -73,15 +77,46 @@ function listFiles(dir, prefix = '') {
 }
 
 /**
- * The files of the miniprogramRoot that miniprogram-ci packs: packOptions.ignore removed, packOptions.include
- * kept, matched by miniprogram-ci's own rules (paths relative to the miniprogramRoot, case-insensitive).
+ * The file types miniprogram-ci packs for a mini-program (its MiniProgramWhiteList, 2.1.42; the upload refreshes
+ * the list from WeChat's server). Other files (.map, .d.ts, .md…) stay behind.
+ */
+const PACKED_EXTS = new Set(
+  '.wxml .wxss .wxs .png .jpg .jpeg .gif .svg .js .json .cer .mp3 .aac .m4a .mp4 .wav .ogg .silk .wasm .br .cur .ico .skel .crt .cert'.split(
+    ' ',
+  ),
+);
+/** The sources each compiler plugin of setting.useCompilerPlugins compiles at upload (to .js, .wxss). */
+const PLUGIN_SOURCES = { typescript: ['.ts'], less: ['.less'], sass: ['.scss', '.sass'] };
+
+/**
+ * Whether a file is a source of one of the project's compiler plugins (our .ts files), which miniprogram-ci's
+ * offline code analysis does not count.
+ * @param {Project} project
+ * @param {string} file
+ */
+function isPluginSource(project, file) {
+  /** @type {string[]} */
+  const plugins = project.config.setting?.useCompilerPlugins || [];
+  const exts = plugins.flatMap(
+    (plugin) => PLUGIN_SOURCES[/** @type {keyof PLUGIN_SOURCES} */ (plugin)] || [],
+  );
+  return !file.endsWith('.d.ts') && exts.includes(path.extname(file));
+}
+
+/**
+ * The files of the miniprogramRoot that miniprogram-ci packs: the packed file types and the compiler plugins'
+ * sources, packOptions.ignore removed, packOptions.include kept (miniprogram-ci's own matching: paths relative to
+ * the miniprogramRoot, case-insensitive).
  * @param {Project} project
  */
 function packedFiles(project) {
   const { packOptionsHelper } = require('miniprogram-ci');
   const { ignore, include } = project.packOptions;
   return listFiles(project.miniprogramRoot).filter(
-    (file) => packOptionsHelper.isFileIncluded(file.path, include) || !packOptionsHelper.isFileIgnored(file.path, ignore),
+    (file) =>
+      (PACKED_EXTS.has(path.extname(file.path).toLowerCase()) || isPluginSource(project, file.path)) &&
+      (packOptionsHelper.isFileIncluded(file.path, include) ||
+        !packOptionsHelper.isFileIgnored(file.path, ignore)),
   );
 }
 
@@ -117,8 +152,14 @@ function packagesOf(project) {
   ];
 }
 
-/** Which package a file of the miniprogramRoot belongs to: the subpackage whose root contains it, else main. */
-function packageOfFile(/** @type {Array<{ root: string }>} */ packages, /** @type {string} */ file) {
+/**
+ * Which package a file of the miniprogramRoot belongs to: the subpackage whose root contains it, else main.
+ * @template {{ root: string }} T
+ * @param {T[]} packages the main package first
+ * @param {string} file
+ * @returns {T}
+ */
+function packageOfFile(packages, file) {
   return packages.find((pkg) => pkg.root && file.startsWith(`${pkg.root}/`)) || packages[0];
 }
 
@@ -127,6 +168,11 @@ function formatBytes(/** @type {number} */ bytes) {
   if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(2)} MB`;
   if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${bytes} B`;
+}
+
+/** "1 file", "3 files". */
+function count(/** @type {number} */ n, /** @type {string} */ noun) {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /**
@@ -150,10 +196,12 @@ module.exports = {
   readJson,
   loadProject,
   listFiles,
+  isPluginSource,
   packedFiles,
   packedNpm,
   packagesOf,
   packageOfFile,
   formatBytes,
+  count,
   table,
 };

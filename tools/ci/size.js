@@ -17,20 +17,30 @@ const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { REPO_ROOT, UsageError, parseArgs, run } = require('./env');
-const { loadProject, packedFiles, packedNpm, packagesOf, packageOfFile, formatBytes, table } = require('./project');
+const {
+  loadProject,
+  isPluginSource,
+  packedFiles,
+  packedNpm,
+  packagesOf,
+  packageOfFile,
+  formatBytes,
+  table,
+} = require('./project');
 
 const MB = 1024 * 1024;
 const MAIN_BUDGET = 1.5 * MB;
 const SUBPACKAGE_LIMIT = 2 * MB;
-/** The file types each compiler plugin compiles at upload (miniprogram-ci's code analysis list). */
-const PLUGIN_SOURCES = { typescript: ['.ts'], less: ['.less'], sass: ['.scss', '.sass'] };
 
 /** The packed npm must be there: it is most of the main package. Packs it when this is the repository. */
 function ensurePackedNpm(/** @type {import('./project').Project} */ project) {
   const missing = packedNpm(project).filter((npm) => npm.missing.length > 0);
   if (missing.length === 0) return;
-  const where = missing.map((npm) => `${path.relative(project.dir, npm.dir)} (${npm.missing.join(', ')})`).join(', ');
-  if (project.dir !== REPO_ROOT) throw new UsageError(`The packed npm is missing: ${where}. Pack it first.`);
+  const where = missing
+    .map((npm) => `${path.relative(project.dir, npm.dir)} (${npm.missing.join(', ')})`)
+    .join(', ');
+  if (project.dir !== REPO_ROOT)
+    throw new UsageError(`The packed npm is missing: ${where}. Pack it first (DevTools: 工具 → 构建 npm).`);
   console.log(`The packed npm is missing: ${where}. Packing it: node tools/build.js --no-typecheck`);
   execFileSync(process.execPath, [path.join(REPO_ROOT, 'tools', 'build.js'), '--no-typecheck', '--quiet'], {
     stdio: 'inherit',
@@ -70,15 +80,9 @@ async function main() {
 
   const packages = packagesOf(project);
   const files = packedFiles(project);
-  /** @type {string[]} */
-  const plugins = project.config.setting?.useCompilerPlugins || [];
-  const pluginExts = plugins.flatMap((plugin) => PLUGIN_SOURCES[/** @type {keyof PLUGIN_SOURCES} */ (plugin)] || []);
-  const isPluginSource = (/** @type {string} */ file) =>
-    !file.endsWith('.d.ts') && pluginExts.includes(path.extname(file));
-
-  let method = `miniprogram-ci analyseCode (the sizes checkCodeQuality checks)${
-    pluginExts.length ? ` + ${pluginExts.join(' ')} sources, compiled at upload` : ''
-  }; packOptions.ignore applied`;
+  let method =
+    'miniprogram-ci analyseCode (the sizes checkCodeQuality checks) + the sources of setting.useCompilerPlugins ' +
+    '(.ts, compiled at upload), packOptions.ignore applied';
   /** @type {Map<string, number> | undefined} */
   let analysed;
   try {
@@ -100,8 +104,8 @@ async function main() {
     withinBudget: true,
   }));
   for (const file of files) {
-    if (analysed && !isPluginSource(file.path)) continue;
-    rows[packages.indexOf(packageOfFile(packages, file.path))].addedBytes += file.size;
+    if (analysed && !isPluginSource(project, file.path)) continue;
+    packageOfFile(rows, file.path).addedBytes += file.size;
   }
   for (const row of rows) {
     row.bytes = row.analysedBytes + row.addedBytes;
@@ -110,11 +114,21 @@ async function main() {
   const totalBytes = rows.reduce((sum, row) => sum + row.bytes, 0);
   const ok = rows.every((row) => row.withinBudget);
 
-  console.log(`Package sizes of ${path.relative(process.cwd(), project.miniprogramRoot) || '.'}: ${method}.\n`);
+  console.log(
+    `Package sizes of ${path.relative(process.cwd(), project.miniprogramRoot) || '.'}: ${method}.\n`,
+  );
   console.log(
     table(
       [
-        ['package', 'root', analysed ? 'analyseCode' : 'files', analysed ? '+ sources' : '', 'size', 'budget', 'status'],
+        [
+          'package',
+          'root',
+          analysed ? 'analyseCode' : 'files',
+          analysed ? '+ sources' : '',
+          'size',
+          'budget',
+          'status',
+        ],
         ...rows.map((row) => [
           row.name,
           row.root ? `${row.root}/` : '/',
@@ -138,13 +152,22 @@ async function main() {
 
   const out = path.join(project.dir, 'bench', 'results', 'size.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  const report = { generatedAt: new Date().toISOString(), method, ok, mainBytes: rows[0].bytes, totalBytes, packages: rows };
+  const report = {
+    generatedAt: new Date().toISOString(),
+    method,
+    ok,
+    mainBytes: rows[0].bytes,
+    totalBytes,
+    packages: rows,
+  };
   fs.writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
   console.log(`\nWritten to ${path.relative(process.cwd(), out)}.`);
 
   if (!ok) {
     for (const row of rows.filter((r) => !r.withinBudget)) {
-      console.error(`${row.name} is ${formatBytes(row.bytes)}, over its ${formatBytes(row.budgetBytes)} budget.`);
+      console.error(
+        `${row.name} is ${formatBytes(row.bytes)}, over its ${formatBytes(row.budgetBytes)} budget.`,
+      );
     }
     return 1;
   }
