@@ -50,5 +50,20 @@ module.exports = {
           },
         ]
       : []),
+    // photographs of the pages' main states: npm run shots (tools/shots/capture.js)
+    ...(process.env.JXM_SHOTS === '1'
+      ? [
+          {
+            displayName: 'shots',
+            testEnvironment: 'jsdom',
+            roots: ['<rootDir>/test'],
+            testMatch: ['<rootDir>/test/shots/**/*.shots.ts'],
+            transform: pageTransform,
+            moduleNameMapper: pageModules,
+            setupFiles: ['<rootDir>/test/setup-console.js'],
+            testTimeout: 30000,
+          },
+        ]
+      : []),
   ],
 };

@@ -5,7 +5,11 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 module.exports = async () => {
-  const packed = fs.existsSync(path.join(__dirname, '..', 'miniprogram', 'miniprogram_npm', 'tdesign-miniprogram'));
+  const packed = fs.existsSync(
+    path.join(__dirname, '..', 'miniprogram', 'miniprogram_npm', 'tdesign-miniprogram'),
+  );
   const args = ['--no-typecheck', '--quiet', ...(packed ? ['--functions'] : [])];
-  execFileSync(process.execPath, [path.join(__dirname, '..', 'tools', 'build.js'), ...args], { stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(__dirname, '..', 'tools', 'build.js'), ...args], {
+    stdio: 'inherit',
+  });
 };

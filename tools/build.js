@@ -72,6 +72,7 @@ function bundleTools() {
   for (const [entry, out] of [
     ['local-cloud/main.ts', 'local-cloud/dist/main.js'],
     ['bench/bench.ts', 'bench/dist/bench.js'],
+    ['bench/profile-import.ts', 'bench/dist/profile-import.js'],
   ]) {
     require('esbuild').buildSync({
       entryPoints: [path.join(ROOT, 'tools', entry)],

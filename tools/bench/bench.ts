@@ -1,30 +1,28 @@
 /**
  * npm run bench — how fast the gate moves, measured through the real wx-server-sdk and the local cloud.
  *
- *   npm run bench              the full province: 1,000,000 stored scans
- *   npm run bench -- --quick   100,000 stored scans (under two minutes)
- *   npm run bench -- --scans N any other volume
+ *   npm run bench              the full province: 200,000 persons, 20,000 positions over 5,000 sites, 1,000,000 scans
+ *   npm run bench -- --quick   a tenth of it (under two minutes)
  *
  * Stored history is seeded by the documented bulk path (rows written straight into the embedded store in large
  * SQLite transactions, with their index entries, exactly as the engine would write them); everything measured
  * goes through HTTP → function → wx-server-sdk → engine, as the mini-program calls it. Figures are printed as a
  * table and written to bench/results/latest.json.
  */
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { hmacSha256Hex } from '../../cloudfunctions/_server/privacy/personal-data';
+import { hmacSha256Hex, keyRingFromEnv, unseal } from '../../cloudfunctions/_server/privacy/personal-data';
 import { INITIATOR_POSITION_ID } from '../../cloudfunctions/_server/org/bootstrap';
-import { renderCode } from '../../miniprogram/core/dynamic-code';
-import { idCheckChar } from '../../miniprogram/core/identity';
-import type { Doc } from '../local-cloud/db/store';
+import { checkCode, parseCode, renderCode } from '../../miniprogram/core/dynamic-code';
 import { REPO_ROOT, startLocalCloud, type LocalCloud } from '../local-cloud/local-cloud';
+import { FULL, QUICK, seedPersons, seedScans, seedTree, syntheticIdentity } from './seed';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const scansArg = args.indexOf('--scans');
-const STORED_SCANS = scansArg >= 0 ? Number(args[scansArg + 1]) : quick ? 100_000 : 1_000_000;
+const SIZE = quick ? QUICK : FULL;
 const LIVE_SCANS = quick ? 500 : 2000;
 const CONCURRENT_CLIENTS = 8;
 const INITIATOR = 'bench-initiator';
@@ -76,101 +74,6 @@ async function must<T>(cloud: LocalCloud, fn: string, body: unknown, openid: str
   return reply.data as T;
 }
 
-/** Synthetic identities, unique per n: the birth date steps one day per thousand. */
-function identity(n: number) {
-  const born = new Date(Date.UTC(1960, 0, 1) + Math.floor(n / 1000) * 24 * 3600_000)
-    .toISOString()
-    .slice(0, 10)
-    .replace(/-/g, '');
-  const first17 = `220102${born}${String(n % 1000).padStart(3, '0')}`;
-  return {
-    name: `王${'建国秀英志强丽娟海涛'[n % 10]}${'春夏秋冬'[n % 4]}`,
-    idNumber: first17 + idCheckChar(first17),
-    phone: `139${String(10_000_000 + n).slice(-8)}`,
-  };
-}
-
-/** Writes `count` historic scans straight into the store, spread over the synthetic tree and 30 days. */
-function seedStoredScans(cloud: LocalCloud, count: number, ordinaryScopes: string[][]): number {
-  const started = performance.now();
-  const now = Date.now();
-  const batch = 20_000;
-  for (let done = 0; done < count;) {
-    const n = Math.min(batch, count - done);
-    cloud.store.transaction(() => {
-      for (let i = 0; i < n; i++) {
-        const k = done + i;
-        const scope = ordinaryScopes[k % ordinaryScopes.length];
-        const fever = k % 97 === 0;
-        cloud.store.insert('scans', {
-          _id: `seed-${k}`,
-          positionId: scope[scope.length - 1],
-          scopeAncestors: scope,
-          site: { id: `seed-site-${k % 500}`, name: `站点${k % 500}` },
-          scanner: { positionId: scope[scope.length - 1], role: 'ordinary', name: '李*' },
-          personId: `seed-person-${k % 200_000}`,
-          guest: null,
-          masked: { name: '张*', idNumber: '2201**********0011' },
-          color: fever ? 'yellow' : 'green',
-          temperature: fever ? 37.8 : 36.5,
-          fever,
-          decision: fever ? 'deny' : 'allow',
-          qr: null,
-          replayed: false,
-          scannedAt: new Date(now - 30 * 24 * 3600_000 + (k / count) * 30 * 24 * 3600_000),
-          receivedAt: new Date(now),
-        } as unknown as Doc);
-      }
-    });
-    done += n;
-    progress('seeding stored scans', done, count);
-  }
-  return Math.round(count / ((performance.now() - started) / 1000));
-}
-
-/** A synthetic four-level tree in the store: 20 seniors × 5 intermediates × 10 ordinaries. */
-function seedTree(cloud: LocalCloud): string[][] {
-  const scopes: string[][] = [];
-  const now = new Date();
-  const position = (id: string, role: string, parentId: string, ancestors: string[]) =>
-    cloud.store.insert('positions', {
-      _id: id,
-      role,
-      siteId: 'site-root',
-      parentId,
-      ancestors,
-      holder: {
-        openid: `seed-${id}`,
-        personId: null,
-        name: null,
-        phone: null,
-        masked: { name: '李*', phone: '139****0000' },
-      },
-      status: 'active',
-      disabledReason: null,
-      currentInviteId: null,
-      lastActiveAt: now,
-      createdAt: now,
-      updatedAt: now,
-    } as unknown as Doc);
-  cloud.store.transaction(() => {
-    for (let s = 0; s < 20; s++) {
-      const sId = `seed-s${s}`;
-      position(sId, 'senior', INITIATOR_POSITION_ID, [INITIATOR_POSITION_ID]);
-      for (let m = 0; m < 5; m++) {
-        const mId = `${sId}-m${m}`;
-        position(mId, 'intermediate', sId, [INITIATOR_POSITION_ID, sId]);
-        for (let o = 0; o < 10; o++) {
-          const oId = `${mId}-o${o}`;
-          position(oId, 'ordinary', mId, [INITIATOR_POSITION_ID, sId, mId]);
-          scopes.push([INITIATOR_POSITION_ID, sId, mId, oId]);
-        }
-      }
-    }
-  });
-  return scopes;
-}
-
 /** Durable single-row inserts (one transaction each, synchronous=FULL): the floor under every write. */
 function rawSqliteInsertRate(cloud: LocalCloud): number {
   const db = cloud.store.db;
@@ -185,6 +88,16 @@ function rawSqliteInsertRate(cloud: LocalCloud): number {
   return rate;
 }
 
+/** The mini-program's package sizes as WeChat counts them (tools/ci/size.js), or why they are missing. */
+function miniprogramSizes(): unknown {
+  const run = spawnSync(process.execPath, [join(REPO_ROOT, 'tools', 'ci', 'size.js')], { encoding: 'utf8' });
+  try {
+    return JSON.parse(readFileSync(join(REPO_ROOT, 'bench', 'results', 'size.json'), 'utf8'));
+  } catch {
+    return { error: `npm run size failed: ${(run.stderr || run.stdout).slice(0, 200)}` };
+  }
+}
+
 /** The bench's own output; the functions' log lines (console) are dropped so the table stays readable. */
 const out = (line: string) => process.stdout.write(line + '\n');
 
@@ -192,17 +105,25 @@ async function main(): Promise<void> {
   for (const method of ['log', 'info', 'warn', 'error'] as const) console[method] = () => undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'jxm-bench-'));
   out(
-    `吉祥码 bench: ${STORED_SCANS.toLocaleString()} stored scans, ${LIVE_SCANS} live scans, data in ${dataDir}`,
+    `吉祥码 bench${quick ? ' (quick)' : ''}: ${JSON.stringify(SIZE)}, ${LIVE_SCANS} live scans, data in ${dataDir}`,
   );
   const cloud = await startLocalCloud({ dataDir, port: 0, bootstrapOpenid: INITIATOR, timers: false });
   const results: Record<string, unknown> = {
     at: new Date().toISOString(),
     machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
-    storedScans: STORED_SCANS,
+    province: SIZE,
   };
   try {
-    const scopes = seedTree(cloud);
-    results.seedScansPerSecond = seedStoredScans(cloud, STORED_SCANS, scopes);
+    let t = performance.now();
+    seedPersons(cloud, SIZE.persons, progress);
+    const personsPerSecond = Math.round(SIZE.persons / ((performance.now() - t) / 1000));
+    const tree = seedTree(cloud, SIZE, progress);
+    t = performance.now();
+    seedScans(cloud, SIZE.scans, SIZE.persons, tree, progress);
+    results.seeding = {
+      personsPerSecond,
+      scansPerSecond: Math.round(SIZE.scans / ((performance.now() - t) / 1000)),
+    };
 
     // a live site and scanners, built through the API
     const site = await must<{ siteId: string }>(
@@ -221,7 +142,7 @@ async function main(): Promise<void> {
     const scanners: Array<{ id: string; openid: string }> = [];
     for (let i = 0; i < CONCURRENT_CLIENTS; i++) {
       const openid = `bench-scanner-${i}`;
-      const who = identity(900_000 + i);
+      const who = syntheticIdentity(900_000 + i);
       await must(cloud, 'citizen', { action: 'register', ...who }, openid);
       const created = await must<{ positionId: string; inviteCode: string }>(
         cloud,
@@ -251,7 +172,12 @@ async function main(): Promise<void> {
     }
     const citizens: Array<{ codeId: string; seed: string }> = [];
     for (let i = 0; i < 200; i++) {
-      await must(cloud, 'citizen', { action: 'register', ...identity(i) }, `bench-citizen-${i}`);
+      await must(
+        cloud,
+        'citizen',
+        { action: 'register', ...syntheticIdentity(800_000 + i) },
+        `bench-citizen-${i}`,
+      );
       citizens.push(await must(cloud, 'citizen', { action: 'code' }, `bench-citizen-${i}`));
       progress('registering citizens', i + 1, 200);
     }
@@ -303,9 +229,9 @@ async function main(): Promise<void> {
     // records.scans: first page and a deep page, for each level of the tree
     const pages: Record<string, unknown> = {};
     for (const [role, positionId] of [
-      ['ordinary', 'seed-s0-m0-o0'],
-      ['intermediate', 'seed-s0-m0'],
-      ['senior', 'seed-s0'],
+      ['ordinary', tree.sample.ordinary],
+      ['intermediate', tree.sample.intermediate],
+      ['senior', tree.sample.senior],
       ['initiator', INITIATOR_POSITION_ID],
     ] as const) {
       const openid = role === 'initiator' ? INITIATOR : `seed-${positionId}`;
@@ -333,6 +259,60 @@ async function main(): Promise<void> {
     }
     results.recordsScans = pages;
 
+    // citizen.code, and checking the code it draws against the stored seeds as scan.record does
+    const codeTimes: number[] = [];
+    const checkTimes: number[] = [];
+    t = performance.now();
+    const keys = keyRingFromEnv();
+    for (let i = 0; i < 200; i++) {
+      const openid = `bench-citizen-${i}`;
+      let started = performance.now();
+      const code = await must<{ codeId: string; seed: string }>(cloud, 'citizen', { action: 'code' }, openid);
+      codeTimes.push(performance.now() - started);
+      const person = cloud.store.find('persons', { codeId: code.codeId }).docs[0] as unknown as {
+        seeds: Array<{ seed: string; issuedAt: Date; supersededAt: Date | null }>;
+      };
+      started = performance.now();
+      const seeds = person.seeds.map((s) => ({ ...s, seed: unseal(keys, s.seed) }));
+      const verdict = checkCode(
+        hmacSha256Hex,
+        parseCode(renderCode(hmacSha256Hex, code, Date.now()))!,
+        seeds,
+        new Date(),
+      );
+      checkTimes.push(performance.now() - started);
+      if (!verdict.ok) throw new Error('a freshly drawn code did not check');
+    }
+    results.citizenCode = summarise(codeTimes, performance.now() - t);
+    results.qrVerification = summarise(
+      checkTimes,
+      checkTimes.reduce((a, b) => a + b, 0),
+    );
+
+    // importRiskList: 10,000 rows of registered persons
+    const rows = Array.from({ length: 10_000 }, (_, i) => ({
+      idNumber: syntheticIdentity((i * 7) % SIZE.persons).idNumber,
+      status: i % 3 === 0 ? 'confirmed' : 'close_contact',
+      quarantineUntil: new Date(Date.now() + 14 * 24 * 3600_000).toISOString(),
+    }));
+    t = performance.now();
+    const imported = await must<{ matched: number; updated: number; unknown: number }>(
+      cloud,
+      'health',
+      { action: 'importRiskList', actingPositionId: INITIATOR_POSITION_ID, source: 'bench', rows },
+      INITIATOR,
+    );
+    results.importRiskList = { rows: rows.length, ms: Math.round(performance.now() - t), ...imported };
+
+    // silentSweep over every position
+    t = performance.now();
+    const swept = (await cloud.runTimer('cron', 'silentSweep')) as { data?: { disabled: number } };
+    results.silentSweep = {
+      positions: SIZE.positions,
+      ms: Math.round(performance.now() - t),
+      disabled: swept.data?.disabled ?? 0,
+    };
+
     const raw = rawSqliteInsertRate(cloud);
     results.rawSqliteDurableInsertsPerSecond = raw;
     const seqRate = (results.scanRecordSequential as Stats).perSecond;
@@ -341,6 +321,7 @@ async function main(): Promise<void> {
       sequential: Math.round((seqRate / raw) * 1000) / 1000,
       concurrent: Math.round((concRate / raw) * 1000) / 1000,
     };
+    results.miniprogramPackages = miniprogramSizes();
     results.functionBundleBytes = Object.fromEntries(
       ['citizen', 'scan', 'org', 'records', 'health', 'cron'].map((fn) => [
         fn,
@@ -364,7 +345,18 @@ async function main(): Promise<void> {
   out(
     `  raw SQLite durable inserts                                            ${results.rawSqliteDurableInsertsPerSecond}/s`,
   );
+  const code = results.citizenCode as Stats;
+  const qr = results.qrVerification as Stats;
+  out(
+    `  citizen.code                              ${code.medianMs} ms   ${code.p95Ms} ms  ${code.p99Ms} ms  ${code.perSecond}/s`,
+  );
+  out(`  QR verification (in the function)         ${qr.medianMs} ms   ${qr.p95Ms} ms  ${qr.p99Ms} ms`);
   out(`  records.scans pages: ${JSON.stringify(results.recordsScans)}`);
+  out(`  importRiskList: ${JSON.stringify(results.importRiskList)}`);
+  out(`  silentSweep: ${JSON.stringify(results.silentSweep)}`);
+  out(
+    `  seeding: ${JSON.stringify(results.seeding)}; scan.record / raw SQLite: ${JSON.stringify(results.scanRecordVsRawSqlite)}`,
+  );
   const outDir = join(REPO_ROOT, 'bench', 'results');
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'latest.json'), JSON.stringify(results, null, 2) + '\n');

@@ -31,53 +31,66 @@ export interface FactsChange {
 }
 
 /**
- * Applies `change` to the person's facts. `change` returns null to leave the person as is. Throws if the person
- * does not exist.
+ * Applies `change` to the person's facts inside a transaction the caller runs (so that several changes can share
+ * one commit). `change` returns null to leave the person as is. Throws if the person does not exist.
+ */
+export async function changeHealthFactsIn(
+  tx: HealthTx,
+  ctx: SystemContext,
+  personId: string,
+  change: (facts: HealthFacts, person: PersonDoc) => HealthFacts | null,
+  actor: string,
+): Promise<FactsChange> {
+  const _ = ctx.db.command;
+  const persons = tx.collection('persons');
+  const { data } = await persons.doc(personId).get();
+  const person = data as unknown as PersonDoc;
+  const facts = change(factsOf(person), person);
+  if (!facts) return { person, changed: false };
+  const decision = colorOf(facts);
+  const changed = decision.color !== person.color;
+  const patch = {
+    // whole sub-documents are replaced (_.set), never merged field by field into a null
+    national: _.set(facts.national),
+    fever: facts.fever ? _.set(facts.fever) : null,
+    provincial: facts.provincial ? _.set(facts.provincial) : null,
+    color: decision.color,
+    colorReason: decision.reason,
+    colorSince: changed ? ctx.now : person.colorSince,
+    updatedAt: ctx.now,
+  };
+  await persons.doc(personId).update({ data: patch });
+  if (changed) {
+    await tx
+      .collection('code_events')
+      .add({ data: codeEvent(personId, person.color, decision, actor, ctx.now) });
+  }
+  return {
+    person: {
+      ...person,
+      ...facts,
+      color: decision.color,
+      colorReason: decision.reason,
+      colorSince: patch.colorSince,
+    },
+    changed,
+  };
+}
+
+/**
+ * Applies `change` to the person's facts in a transaction of its own. `inside` runs in the same transaction with
+ * the person as they are after the change (e.g. to record the scan that changed them).
  */
 export async function changeHealthFacts(
   ctx: SystemContext,
   personId: string,
   change: (facts: HealthFacts, person: PersonDoc) => HealthFacts | null,
   actor: string,
-  /** Runs inside the same transaction with the person as they are after the change (e.g. to record the scan). */
   inside?: (tx: HealthTx, person: PersonDoc) => Promise<void>,
 ): Promise<FactsChange> {
-  const _ = ctx.db.command;
   return ctx.db.runTransaction(async (tx: HealthTx) => {
-    const persons = tx.collection('persons');
-    const { data } = await persons.doc(personId).get();
-    const person = data as unknown as PersonDoc;
-    const facts = change(factsOf(person), person);
-    if (!facts) {
-      if (inside) await inside(tx, person);
-      return { person, changed: false };
-    }
-    const decision = colorOf(facts);
-    const changed = decision.color !== person.color;
-    const patch = {
-      // whole sub-documents are replaced (_.set), never merged field by field into a null
-      national: _.set(facts.national),
-      fever: facts.fever ? _.set(facts.fever) : null,
-      provincial: facts.provincial ? _.set(facts.provincial) : null,
-      color: decision.color,
-      colorReason: decision.reason,
-      colorSince: changed ? ctx.now : person.colorSince,
-      updatedAt: ctx.now,
-    };
-    await persons.doc(personId).update({ data: patch });
-    if (changed) {
-      await tx
-        .collection('code_events')
-        .add({ data: codeEvent(personId, person.color, decision, actor, ctx.now) });
-    }
-    const after: PersonDoc = {
-      ...person,
-      ...facts,
-      color: decision.color,
-      colorReason: decision.reason,
-      colorSince: patch.colorSince,
-    };
-    if (inside) await inside(tx, after);
-    return { person: after, changed };
+    const result = await changeHealthFactsIn(tx, ctx, personId, change, actor);
+    if (inside) await inside(tx, result.person);
+    return result;
   });
 }

@@ -18,10 +18,12 @@ import { DomainError } from '../envelope';
 import { actingPosition } from '../org/acting-position';
 import { blindIndex } from '../privacy/personal-data';
 import type { RequestContext } from '../router';
-import { changeHealthFacts } from './health-facts';
+import { changeHealthFacts, changeHealthFactsIn, type HealthTx } from './health-facts';
 
 /** Look-ups per query: the server SDK returns at most 1000 documents; stay well below. */
 const BATCH = 500;
+/** Documents changed per transaction (each person change also appends its color event). */
+const TX_WRITES = 100;
 
 interface Row {
   idHash: string;
@@ -82,17 +84,13 @@ export async function importRiskList(
     const people = new Map(
       (await persons.find({ idHash: _.in(hashes) }, { limit: BATCH })).map((p) => [p.idHash, p]),
     );
+    const flagWrites: Row[] = [];
+    const personWrites: Array<{ personId: string; row: Row }> = [];
     for (const row of batch) {
       const flag = existing.get(row.idHash);
       const unchanged =
         flag && flag.status === row.status && sameTime(flag.quarantineUntil, row.quarantineUntil);
-      if (!unchanged) {
-        const { idHash, ...content } = row;
-        await ctx.db
-          .collection('risk_flags')
-          .doc(idHash)
-          .set({ data: { ...content, flaggedAt: ctx.now, source: params.source } });
-      }
+      if (!unchanged) flagWrites.push(row);
       const person = people.get(row.idHash);
       if (!person) continue;
       matched++;
@@ -102,15 +100,34 @@ export async function importRiskList(
         current.status === nationalStatusOf(row.status) &&
         sameTime(current.quarantineUntil, row.quarantineUntil) &&
         (row.status === 'cleared' ? current.flaggedAt !== null : true);
-      if (same && unchanged) continue;
-      await changeHealthFacts(
-        ctx,
-        person._id,
-        (facts) => withNationalFlag(facts, row, ctx.now),
-        `position:${actor._id}`,
-      );
-      updated++;
+      if (!(same && unchanged)) personWrites.push({ personId: person._id, row });
     }
+    // a batch is one transaction: one commit for its flags, its persons and their color events
+    for (const writes of chunks(
+      [...flagWrites.map((row) => ({ row, personId: null as string | null })), ...personWrites],
+      TX_WRITES,
+    )) {
+      await ctx.db.runTransaction(async (tx: HealthTx) => {
+        for (const { row, personId } of writes) {
+          if (personId === null) {
+            const { idHash, ...content } = row;
+            await tx
+              .collection('risk_flags')
+              .doc(idHash)
+              .set({ data: { ...content, flaggedAt: ctx.now, source: params.source } });
+          } else {
+            await changeHealthFactsIn(
+              tx,
+              ctx,
+              personId,
+              (facts) => withNationalFlag(facts, row, ctx.now),
+              `position:${actor._id}`,
+            );
+          }
+        }
+      });
+    }
+    updated += personWrites.length;
   }
   const unknown = byHash.size - matched;
   await audit(ctx, {

@@ -54,6 +54,8 @@ Component({
       fever: t >= FEVER_THRESHOLD_C,
     })),
     temperature: 36.5,
+    /** Always with one decimal, as a thermometer reads: 38.0, not 38. */
+    temperatureText: '36.5',
     customTemperature: '',
     result: null as Result | null,
     message: '',
@@ -80,13 +82,15 @@ Component({
     pickTemperature(
       e: WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { value: number }>,
     ) {
-      this.setData({ temperature: e.currentTarget.dataset.value, customTemperature: '' });
+      const temperature = e.currentTarget.dataset.value;
+      this.setData({ temperature, temperatureText: temperature.toFixed(1), customTemperature: '' });
     },
     onCustomTemperature(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
       const value = Number(e.detail.value);
+      const valid = Number.isFinite(value) && value > 0;
       this.setData({
         customTemperature: e.detail.value,
-        ...(Number.isFinite(value) && value > 0 ? { temperature: value } : {}),
+        ...(valid ? { temperature: value, temperatureText: value.toFixed(1) } : {}),
       });
     },
     toggleGuest() {

@@ -1,0 +1,265 @@
+/**
+ * npm run shots (tools/shots/capture.js), step 1: every main state of the mini-program's pages, reached the way a
+ * person reaches it (the harness's fake phone, the in-process local cloud, the real TDesign), written as a
+ * self-contained HTML file to shots/html/<state>.html for Chromium to photograph at a phone's width.
+ * Runs only in the jest project 'shots' (JXM_SHOTS=1), not with npm test.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
+import { idNumberOf, personOf } from '../helpers/identities';
+import { buildWorld, citizenWithCode, onDuty, type World } from '../helpers/world';
+import {
+  closePage,
+  openPage,
+  phone,
+  resetPhone,
+  startCloud,
+  stopCloud,
+  until,
+  type PageInstance,
+} from '../pages/harness';
+import { DRAWN_ICONS } from './icons';
+import { clearInjectedStyles, snapshotHtml } from './snapshot';
+
+// miniprogram-simulate and j-component turn 1 rpx into 1 px; at the shots' 375 px width WeChat makes it 0.5 px
+jest.mock('miniprogram-simulate/src/utils', () => ({
+  ...jest.requireActual('miniprogram-simulate/src/utils'),
+  transformRpx: jest.requireActual('./rpx').rpxToPx,
+}));
+jest.mock('j-component/src/tool/utils', () => ({
+  ...jest.requireActual('j-component/src/tool/utils'),
+  transformRpx: jest.requireActual('./rpx').rpxToPx,
+}));
+
+const OUT = join(__dirname, '..', '..', 'shots', 'html');
+
+let cloud: LocalCloud;
+let world: World;
+const iconsUsed = new Set<string>();
+
+beforeAll(async () => {
+  rmSync(OUT, { recursive: true, force: true });
+  mkdirSync(OUT, { recursive: true });
+  cloud = await startCloud();
+  world = await buildWorld(cloud, 'page-initiator', 'shots');
+});
+afterAll(stopCloud);
+
+/** Opens a page with only its own styles in the document. */
+function open(route: string, query: Record<string, string> = {}) {
+  clearInjectedStyles();
+  return { route, page: openPage(route, query) };
+}
+
+type View = ReturnType<typeof open>;
+
+/** Writes the page as it is now to shots/html/<name>.html. */
+function save(name: string, { route, page }: View) {
+  const html = snapshotHtml(page, route, name);
+  for (const match of html.matchAll(/data-shot-icon="([a-z0-9-]+)"/g)) iconsUsed.add(match[1]);
+  writeFileSync(join(OUT, `${name}.html`), html);
+}
+
+/** Saves the page, then leaves it (its timers stop). */
+function shoot(name: string, view: View) {
+  save(name, view);
+  closePage(view.page);
+}
+
+const methods = (page: PageInstance) =>
+  page.instance as unknown as Record<string, (arg?: unknown) => Promise<void> | void>;
+const field = (page: PageInstance, method: string, name: string, value: string) =>
+  methods(page)[method]({ detail: { value }, currentTarget: { dataset: { field: name } } });
+
+async function registerCitizen(openid: string, n: number) {
+  await cloud.functions.invoke('citizen', { action: 'register', ...personOf(n) }, { openid });
+}
+
+describe('citizen pages', () => {
+  it('code-green: a registered citizen’s live code', async () => {
+    resetPhone('shots-green');
+    await registerCitizen('shots-green', 6001);
+    const view = open('pages/code/code');
+    await until(() => view.page.data.state === 'ready', 'the green code');
+    shoot('code-green', view);
+  });
+
+  it('code-yellow: the code after a fever was measured at a scan', async () => {
+    await onDuty(cloud, world.ordinary);
+    const c = await citizenWithCode(cloud, 'shots-yellow');
+    await cloud.functions.invoke(
+      'scan',
+      {
+        action: 'record',
+        positionId: world.ordinary.id,
+        scanId: 'shots-fever-1',
+        qr: c.qrAt(Date.now()),
+        temperature: 38.2,
+      },
+      { openid: world.ordinary.openid },
+    );
+    resetPhone('shots-yellow');
+    const view = open('pages/code/code');
+    await until(() => view.page.data.state === 'ready', 'the yellow code');
+    expect(view.page.data.view.color).toBe('yellow');
+    shoot('code-yellow', view);
+  });
+
+  it('code-bw: registered while the national platform was down', async () => {
+    resetPhone('shots-bw');
+    cloud.faults.set('national', 'down');
+    try {
+      await registerCitizen('shots-bw', 6002);
+      const view = open('pages/code/code');
+      await until(() => view.page.data.state === 'ready', 'the black-and-white code');
+      expect(view.page.data.view.color).toBe('bw');
+      shoot('code-bw', view);
+    } finally {
+      cloud.faults.set('national', 'up');
+    }
+  });
+
+  it('code-unregistered: the invitation to register', async () => {
+    resetPhone('shots-nobody');
+    const view = open('pages/code/code');
+    await until(() => view.page.data.state === 'unregistered', 'the register invitation');
+    shoot('code-unregistered', view);
+  });
+
+  it('register-errors: the cloud’s reasons under each wrong field', async () => {
+    resetPhone('shots-register');
+    const view = open('pages/register/register');
+    const wrongCheckDigit = idNumberOf(5).slice(0, 17) + (idNumberOf(5).endsWith('1') ? '2' : '1');
+    field(view.page, 'onField', 'name', '张建国');
+    field(view.page, 'onField', 'idNumber', wrongCheckDigit);
+    field(view.page, 'onField', 'phone', '12345');
+    await methods(view.page).submit();
+    expect(view.page.data.message).toBe('身份证号码校验失败');
+    shoot('register-errors', view);
+  });
+
+  it('check-in: the daily declaration being filled in', async () => {
+    resetPhone('shots-checkin');
+    await registerCitizen('shots-checkin', 6003);
+    const view = open('pages/check-in/check-in');
+    methods(view.page).onTemperature({ detail: { value: '36.5' } });
+    methods(view.page).onTravel({ detail: { value: '长春—吉林' } });
+    shoot('check-in', view);
+  });
+
+  it('check-in-done: the declaration accepted', async () => {
+    resetPhone('shots-checkin');
+    const view = open('pages/check-in/check-in');
+    methods(view.page).onTemperature({ detail: { value: '36.6' } });
+    await methods(view.page).submit();
+    expect(view.page.data.done).toMatch(/已打卡/);
+    shoot('check-in-done', view);
+  });
+
+  it('history: my scans', async () => {
+    resetPhone('shots-yellow');
+    const view = open('pages/history/history');
+    await until(() => view.page.data.loading === false, 'the history');
+    expect(view.page.data.rows.length).toBeGreaterThan(0);
+    shoot('history', view);
+  });
+});
+
+describe('scanner pages', () => {
+  it('scanner-roles: my identities, to go on duty', async () => {
+    resetPhone(world.senior.openid);
+    const view = open('scanner/roles/roles');
+    await until(() => view.page.data.loading === false, 'the roles');
+    shoot('scanner-roles', view);
+  });
+
+  async function scanned(name: string, openid: string, temperature: number) {
+    await onDuty(cloud, world.intermediate);
+    const c = await citizenWithCode(cloud, openid);
+    resetPhone(world.intermediate.openid);
+    const view = open('scanner/scan/scan', { positionId: world.intermediate.id });
+    methods(view.page).pickTemperature({ currentTarget: { dataset: { value: temperature } } });
+    phone.scanResult = c.qrAt(Date.now());
+    await methods(view.page).scanCode();
+    await until(() => view.page.data.result !== null, 'the result');
+    shoot(name, view);
+  }
+
+  it('scanner-result-allow: a green code, let through', async () => {
+    await scanned('scanner-result-allow', 'shots-scan-green', 36.4);
+  });
+
+  it('scanner-result-deny: a fever, refused', async () => {
+    await scanned('scanner-result-deny', 'shots-scan-fever', 38.0);
+  });
+
+  it('scanner-offline-pending: a scan kept while offline', async () => {
+    const c = await citizenWithCode(cloud, 'shots-scan-offline');
+    resetPhone(world.intermediate.openid);
+    const view = open('scanner/scan/scan', { positionId: world.intermediate.id });
+    phone.online = false;
+    phone.scanResult = c.qrAt(Date.now());
+    await methods(view.page).scanCode();
+    await until(() => view.page.data.pending === 1, 'the pending scan');
+    shoot('scanner-offline-pending', view);
+    phone.online = true;
+  });
+
+  it('scanner-guest-errors: registering a person without a code', async () => {
+    resetPhone(world.intermediate.openid);
+    const view = open('scanner/scan/scan', { positionId: world.intermediate.id });
+    methods(view.page).toggleGuest();
+    field(view.page, 'onGuestField', 'name', '1');
+    await methods(view.page).registerGuest();
+    expect(view.page.data.message).toBe('无码人员信息不完整或有误');
+    shoot('scanner-guest-errors', view);
+  });
+});
+
+describe('admin pages', () => {
+  it('admin-tree: subordinates, with a fresh invite code shown once', async () => {
+    resetPhone(world.intermediate.openid);
+    const view = open('admin/tree/tree', { positionId: world.intermediate.id });
+    await until(() => view.page.data.creatable.length > 0, 'the form');
+    const holder = personOf(6010);
+    field(view.page, 'onField', 'holderName', holder.name);
+    field(view.page, 'onField', 'holderPhone', holder.phone);
+    await methods(view.page).create();
+    expect(view.page.data.inviteCode).toMatch(/^[A-Z2-9]{10}$/);
+    shoot('admin-tree', view);
+  });
+
+  it('admin-records: masked scans, today’s figures, alerts', async () => {
+    resetPhone(world.senior.openid);
+    const view = open('admin/records/records', { positionId: world.senior.id });
+    await until(() => view.page.data.scans.length > 0, 'the scans');
+    save('admin-records', view);
+    methods(view.page).onTab({ detail: { value: 'stats' } });
+    await until(() => view.page.data.stats !== null, 'the stats');
+    save('admin-records-stats', view);
+    methods(view.page).onTab({ detail: { value: 'alerts' } });
+    await until(() => view.page.data.alerts.length > 0, 'the alerts');
+    shoot('admin-records-alerts', view);
+  });
+
+  it('admin-applications: a unit applying, with a wrong credit code', async () => {
+    resetPhone('shots-applicant');
+    await registerCitizen('shots-applicant', 6020);
+    const applicant = personOf(6020);
+    const view = open('admin/applications/applications');
+    const apply = (name: string, value: string) => field(view.page, 'onField', name, value);
+    apply('unitName', '长春市教育局');
+    apply('uscc', '91350100M000100Y44');
+    apply('address', '长春市朝阳区人民大街');
+    apply('applicantName', applicant.name);
+    apply('applicantPhone', applicant.phone);
+    await methods(view.page).apply();
+    expect(view.page.data.message).toBe('统一社会信用代码校验失败');
+    shoot('admin-applications', view);
+  });
+});
+
+it('draws every icon the shots show', () => {
+  expect([...iconsUsed].filter((name) => !DRAWN_ICONS.includes(name))).toEqual([]);
+});
