@@ -31,7 +31,9 @@ async function main(): Promise<void> {
     { action: 'importRiskList', actingPositionId: INITIATOR_POSITION_ID, source: 'profile', rows },
     { openid: 'profile-initiator' },
   );
-  process.stdout.write(`importRiskList 10,000 rows: ${Math.round(performance.now() - started)} ms ${JSON.stringify(reply)}\n`);
+  process.stdout.write(
+    `importRiskList 10,000 rows: ${Math.round(performance.now() - started)} ms ${JSON.stringify(reply)}\n`,
+  );
   await cloud.close();
 }
 
