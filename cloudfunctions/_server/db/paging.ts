@@ -26,7 +26,7 @@ export function decodeCursor(text: string | undefined): Cursor | null {
     if (
       Number.isFinite(parsed.at) &&
       Array.isArray(parsed.ids) &&
-      parsed.ids.length <= 100 &&
+      parsed.ids.length <= 1000 &&
       parsed.ids.every((id) => typeof id === 'string')
     ) {
       return parsed;
