@@ -2,7 +2,7 @@
  * The scanner's offline queue (码上行动 at a gate without network): a scan that could not reach the cloud is kept
  * on the device with its scanId and the time it was taken, shown as pending, and sent again when the network
  * returns. The server records each scanId exactly once, so sending twice is harmless; an item leaves the queue
- * once the cloud has answered it either way.
+ * once the cloud has given an answer that a retry would not change (a recording, or a refusal such as QR_EXPIRED).
  */
 import type { ScanReplies } from '../core/contracts/scan.contract';
 import type { ParamsOf } from '../core/contracts/index';
@@ -44,7 +44,8 @@ export async function syncScans(): Promise<{ synced: SyncedScan[]; remaining: nu
   while (queue.length > 0) {
     const [next] = queue;
     const reply = await callCloud('scan', 'record', next.params);
-    if (!reply.ok && reply.error.code === 'NETWORK') break;
+    // no answer, or the cloud failed without writing (INTERNAL): keep it, in order, for the next sync
+    if (!reply.ok && (reply.error.code === 'NETWORK' || reply.error.code === 'INTERNAL')) break;
     synced.push({
       scanId: next.params.scanId,
       reply: reply.ok ? reply.data : null,

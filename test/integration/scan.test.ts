@@ -13,6 +13,7 @@ import {
   citizenWithCode,
   newScanId,
   onDuty,
+  register,
   type World,
 } from '../helpers/world';
 
@@ -354,6 +355,82 @@ describe('record: the dynamic code (API.md 2.2)', () => {
     expect((cloud.store.get('alerts', second.body.data!.scanId)!.doc as unknown as AlertDoc).kind).toBe(
       'replay',
     );
+  });
+});
+
+describe('record: duty belongs to the holder, and late readings do not undo later ones', () => {
+  it('does not let a new holder scan on the previous holder’s duty session', async () => {
+    const fresh = await buildWorld(cloud, INITIATOR, 'handover');
+    await onDuty(cloud, fresh.ordinary);
+    const successor = await register(cloud, 'handover-successor');
+    const replaced = await call<{ inviteCode: string }>(
+      cloud,
+      'org',
+      {
+        action: 'replaceHolder',
+        actingPositionId: fresh.intermediate.id,
+        positionId: fresh.ordinary.id,
+        holderName: successor.name,
+        holderPhone: successor.phone,
+        reason: '换岗',
+      },
+      fresh.intermediate.openid,
+    );
+    await call(
+      cloud,
+      'org',
+      { action: 'claim', inviteCode: replaced.body.data!.inviteCode },
+      'handover-successor',
+    );
+    const c = await citizenWithCode(cloud, 'handover-citizen');
+    const reply = await scan('handover-successor', {
+      positionId: fresh.ordinary.id,
+      qr: c.qrAt(Date.now()),
+      temperature: 36.5,
+    });
+    expect(reply.body.error?.code).toBe('NOT_ON_DUTY');
+  });
+
+  it('records an older normal reading synced late without turning a newer fever green', async () => {
+    const c = await citizenWithCode(cloud, 'late-order');
+    // taken offline on duty, minutes before the fever reading that reaches the cloud first
+    const takenEarlier = new Date(Date.now() + 60_000);
+    cloud.clock.set({ offsetMs: 20 * 60_000 });
+    const fever = await scanAs(world.ordinary, { qr: c.qrAt(Date.now() + 20 * 60_000), temperature: 38.4 });
+    expect(fever.body.data?.color).toBe('yellow');
+    const late = await scanAs(world.ordinary, {
+      qr: c.qrAt(takenEarlier.getTime()),
+      temperature: 36.4,
+      scannedAt: takenEarlier.toISOString(),
+    });
+    expect(late.body.error).toBeUndefined();
+    expect(stored(late.body.data!.scanId)).toBeDefined();
+    expect(person(c.personId)).toMatchObject({ color: 'yellow', colorReason: 'onsite_fever' });
+  });
+
+  it('accepts a late sync of a scan taken on duty, after the scanner went on duty elsewhere', async () => {
+    const fresh = await buildWorld(cloud, INITIATOR, 'elsewhere');
+    await onDuty(cloud, fresh.intermediate);
+    const c = await citizenWithCode(cloud, 'elsewhere-citizen');
+    const takenAt = new Date(Date.now() + 60_000);
+    const qr = c.qrAt(takenAt.getTime());
+    // the scanner moves on: duty at the second position ends the first
+    await onDuty(cloud, fresh.ordinary);
+    cloud.clock.set({ offsetMs: 30 * 60_000 });
+    const synced = await scan(fresh.intermediate.openid, {
+      positionId: fresh.intermediate.id,
+      qr,
+      temperature: 36.6,
+      scannedAt: takenAt.toISOString(),
+    });
+    expect(synced.body.data).toMatchObject({ decision: 'allow', duplicate: false });
+    const notOnDutyThen = await scan(fresh.ordinary.openid, {
+      positionId: fresh.intermediate.id,
+      qr,
+      temperature: 36.6,
+      scannedAt: takenAt.toISOString(),
+    });
+    expect(notOnDutyThen.body.error?.code).toBe('NOT_ON_DUTY');
   });
 });
 

@@ -66,11 +66,19 @@ export interface PositionDoc extends Identified {
   disabledReason: DisableReason | null;
   /** The only invite that may still claim this position (a replacement voids the earlier ones). */
   currentInviteId: string | null;
-  /** The holder's duty session at this position (rule 7), if they went on duty here. */
-  onDuty?: { since: Date; location: GeoPoint } | null;
+  /** The current duty session (rule 7): who went on duty here, when, where. Cleared by any change of holder or status. */
+  onDuty?: DutySession | null;
+  /** The latest duty sessions, newest first: what a late offline sync is checked against. */
+  dutyLog?: DutySession[];
   lastActiveAt: Date;
   createdAt: Date;
   updatedAt: Date;
+}
+
+export interface DutySession {
+  openid: string;
+  since: Date;
+  location: GeoPoint;
 }
 
 export interface InviteDoc extends Identified {
@@ -157,6 +165,8 @@ export interface PersonDoc extends Identified {
   national: NationalFacts;
   fever: FeverFact | null;
   provincial: ProvincialDecision | null;
+  /** When the latest on-site temperature that counted was taken: an older reading synced late does not count. */
+  lastReadingAt?: Date | null;
   color: Color;
   colorReason: ColorReason;
   colorSince: Date;

@@ -40,6 +40,8 @@ export async function changeHealthFactsIn(
   personId: string,
   change: (facts: HealthFacts, person: PersonDoc) => HealthFacts | null,
   actor: string,
+  /** More fields of the person to set with the change (only when there is one). */
+  alongside: Partial<PersonDoc> = {},
 ): Promise<FactsChange> {
   const _ = ctx.db.command;
   const persons = tx.collection('persons');
@@ -58,6 +60,7 @@ export async function changeHealthFactsIn(
     colorReason: decision.reason,
     colorSince: changed ? ctx.now : person.colorSince,
     updatedAt: ctx.now,
+    ...alongside,
   };
   await persons.doc(personId).update({ data: patch });
   if (changed) {
@@ -87,9 +90,10 @@ export async function changeHealthFacts(
   change: (facts: HealthFacts, person: PersonDoc) => HealthFacts | null,
   actor: string,
   inside?: (tx: HealthTx, person: PersonDoc) => Promise<void>,
+  alongside: Partial<PersonDoc> = {},
 ): Promise<FactsChange> {
   return ctx.db.runTransaction(async (tx: HealthTx) => {
-    const result = await changeHealthFactsIn(tx, ctx, personId, change, actor);
+    const result = await changeHealthFactsIn(tx, ctx, personId, change, actor, alongside);
     if (inside) await inside(tx, result.person);
     return result;
   });

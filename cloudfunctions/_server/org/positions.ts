@@ -143,7 +143,8 @@ export async function changePosition(
     const current = data as unknown as PositionDoc;
     const change = decide(current);
     if (!change) return null;
-    const patch: Record<string, unknown> = { ...change.patch, updatedAt: ctx.now };
+    // any change of holder or status ends the current duty session (rule 7: duty is the holder's, while active)
+    const patch: Record<string, unknown> = { ...change.patch, onDuty: null, updatedAt: ctx.now };
     if (change.patch.holder) patch.holder = _.set(change.patch.holder);
     await tx.collection('positions').doc(positionId).update({ data: patch });
     for (const { collection, doc } of change.alsoInsert ?? [])
@@ -151,7 +152,7 @@ export async function changePosition(
     for (const { collection, id, patch: p } of change.alsoUpdate ?? []) {
       await tx.collection(collection).doc(id).update({ data: p });
     }
-    const after = { ...current, ...change.patch } as PositionDoc;
+    const after = { ...current, ...change.patch, onDuty: null } as PositionDoc;
     let sms: SmsOutboxDoc | null = null;
     if (after.holder.phone) {
       sms = smsMessage(ctx, after.holder.phone, positionId, change.sms.template, {

@@ -6,7 +6,13 @@
  */
 import type { ScanParams, ScanReplies } from '../../../miniprogram/core/contracts/scan.contract';
 import { greatCircleMeters } from '../../../miniprogram/core/geo';
-import { coordinatesOf, type PersonDoc, type PositionDoc, type SiteDoc } from '../db/documents';
+import {
+  coordinatesOf,
+  type DutySession,
+  type PersonDoc,
+  type PositionDoc,
+  type SiteDoc,
+} from '../db/documents';
 import { Repository } from '../db/repository';
 import { DomainError } from '../envelope';
 import { disableOne } from '../org/org';
@@ -52,11 +58,14 @@ export async function goOnDuty(
   const positions = positionsOf(ctx.db);
   // one chosen role at a time: any other duty of this holder ends here
   await positions.updateWhere({ 'holder.openid': ctx.openid, _id: _.neq(position._id) }, { onDuty: null });
+  const session: DutySession = {
+    openid: ctx.openid,
+    since: ctx.now,
+    location: { type: 'Point', coordinates: [params.location.longitude, params.location.latitude] },
+  };
   await positions.update(position._id, {
-    onDuty: _.set({
-      since: ctx.now,
-      location: { type: 'Point', coordinates: [params.location.longitude, params.location.latitude] },
-    }),
+    onDuty: _.set(session),
+    dutyLog: _.set([session, ...(position.dutyLog ?? [])].slice(0, DUTY_LOG_LENGTH)),
     lastActiveAt: ctx.now,
   });
   return {
@@ -67,6 +76,20 @@ export async function goOnDuty(
   };
 }
 
-export function onDutyNow(position: PositionDoc, now: Date): boolean {
-  return Boolean(position.onDuty && now.getTime() - position.onDuty.since.getTime() <= DUTY_LIFETIME_MS);
+/** Duty sessions kept for late offline syncs (a day's worth at most). */
+const DUTY_LOG_LENGTH = 10;
+
+const covers = (session: DutySession, openid: string, at: Date) =>
+  session.openid === openid &&
+  at.getTime() >= session.since.getTime() &&
+  at.getTime() <= session.since.getTime() + DUTY_LIFETIME_MS;
+
+/** The caller is on duty at this position now (rule 7): their own session, not one left from an earlier holder. */
+export function onDutyNow(position: PositionDoc, openid: string, now: Date): boolean {
+  return Boolean(position.onDuty && covers(position.onDuty, openid, now));
+}
+
+/** A scan taken offline at `at` counts if the caller was on duty at this position then. */
+export function wasOnDuty(position: PositionDoc, openid: string, at: Date): boolean {
+  return (position.dutyLog ?? []).some((session) => covers(session, openid, at));
 }

@@ -34,11 +34,11 @@ import {
 import type { AlertDoc, PersonDoc, ScanDoc, SiteDoc } from '../db/documents';
 import { Repository, isDuplicateKeyError } from '../db/repository';
 import { DomainError } from '../envelope';
-import { changeHealthFacts, factsOf } from '../health/health-facts';
+import { changeHealthFacts, factsOf, type HealthTx } from '../health/health-facts';
 import { positionsOf, sitesOf } from '../org/positions';
 import { hmacSha256Hex, seal, unseal } from '../privacy/personal-data';
 import type { RequestContext } from '../router';
-import { heldPosition, onDutyNow } from './duty';
+import { heldPosition, onDutyNow, wasOnDuty } from './duty';
 
 /** A clock on a phone may run a little ahead of the server's. */
 const CLOCK_SKEW_MS = 2 * 60_000;
@@ -89,10 +89,19 @@ function alertOf(scan: ScanDoc): AlertDoc | null {
   };
 }
 
-/** The alert of a scan, written once (its _id is the scan's): a retried request completes a missing one. */
-async function raiseAlert(ctx: RequestContext, scan: ScanDoc): Promise<void> {
+type Tx = HealthTx;
+
+/** The scan and its alert (rule 15) in one write: either both are there, or neither. */
+async function insertScanIn(tx: Tx, scan: ScanDoc): Promise<void> {
+  await tx.collection('scans').add({ data: scan });
   const alert = alertOf(scan);
-  if (alert) await new Repository<AlertDoc>(ctx.db, 'alerts').insertUnique(alert);
+  if (alert) await tx.collection('alerts').add({ data: alert });
+}
+
+async function insertScan(ctx: RequestContext, scan: ScanDoc): Promise<void> {
+  // the common case — no alert — is one plain insert
+  if (!alertOf(scan)) await new Repository<ScanDoc>(ctx.db, 'scans').insert(scan);
+  else await ctx.db.runTransaction((tx: Tx) => insertScanIn(tx, scan));
 }
 
 async function answerDuplicate(
@@ -102,9 +111,9 @@ async function answerDuplicate(
 ): Promise<ScanReplies['record']> {
   // a scanId is the scanner's own: someone else's, or another position's, is a conflict, not a result
   const position = await positionsOf(ctx.db).get(earlier.positionId);
-  if (earlier.positionId !== positionId || position?.holder.openid !== ctx.openid)
-    throw new DomainError('CONFLICT');
-  await raiseAlert(ctx, earlier);
+  const scanner =
+    position?.holder.openid === ctx.openid || (position?.dutyLog ?? []).some((d) => d.openid === ctx.openid);
+  if (earlier.positionId !== positionId || !scanner) throw new DomainError('CONFLICT');
   return replyOf(earlier, true);
 }
 
@@ -150,8 +159,6 @@ export async function record(
   const earlier = await scans.get(params.scanId);
   if (earlier) return answerDuplicate(ctx, earlier, params.positionId);
 
-  const position = await heldPosition(ctx, params.positionId);
-  if (!onDutyNow(position, ctx.now)) throw new DomainError('NOT_ON_DUTY');
   if (params.temperature < GATE_TEMPERATURE.min || params.temperature > GATE_TEMPERATURE.max) {
     throw new DomainError('TEMPERATURE_INVALID', undefined, { temperature: 'range' });
   }
@@ -167,6 +174,15 @@ export async function record(
   ) {
     throw new DomainError('BAD_REQUEST', '扫码时间超出允许范围', { scannedAt: 'range' });
   }
+  // a scan taken offline and synced late counts if its scanner was on duty here when it was taken (rule 7),
+  // whatever has happened to the position since; a scan now needs the holder on duty now
+  const late = ctx.now.getTime() - at.getTime() > CLOCK_SKEW_MS;
+  const position = late
+    ? await positionsOf(ctx.db).get(params.positionId)
+    : await heldPosition(ctx, params.positionId);
+  const onDuty =
+    position && (late ? wasOnDuty(position, ctx.openid, at) : onDutyNow(position, ctx.openid, ctx.now));
+  if (!position || !onDuty) throw new DomainError('NOT_ON_DUTY');
 
   const site = await siteOf(ctx, position.siteId);
   const fever = params.temperature >= FEVER_THRESHOLD_C;
@@ -204,9 +220,9 @@ export async function record(
         qr: null,
         replayed: false,
       };
-      await scans.insert(scan);
+      await insertScan(ctx, scan);
     } else {
-      scan = await scanCode(ctx, params.qr!, at, base);
+      scan = await scanCode(ctx, params.qr!, at, base, late);
     }
   } catch (err) {
     // the same scanId raced in: the first one answers for both
@@ -216,8 +232,7 @@ export async function record(
     return answerDuplicate(ctx, first, params.positionId);
   }
 
-  await raiseAlert(ctx, scan);
-  if (ctx.now.getTime() - position.lastActiveAt.getTime() > ACTIVITY_EVERY_MS) {
+  if (!late && ctx.now.getTime() - position.lastActiveAt.getTime() > ACTIVITY_EVERY_MS) {
     await positionsOf(ctx.db).update(position._id, { lastActiveAt: ctx.now });
   }
   return replyOf(scan, false);
@@ -225,7 +240,24 @@ export async function record(
 
 type ScanBase = Omit<ScanDoc, 'personId' | 'guest' | 'masked' | 'color' | 'decision' | 'qr' | 'replayed'>;
 
-async function scanCode(ctx: RequestContext, qr: string, at: Date, base: ScanBase): Promise<ScanDoc> {
+/** A reading taken at `at` counts for the code unless a later reading of the person is already known (rule 4). */
+async function laterReadingKnown(ctx: RequestContext, person: PersonDoc, at: Date): Promise<boolean> {
+  if (person.lastReadingAt && person.lastReadingAt.getTime() > at.getTime()) return true;
+  const _ = ctx.db.command;
+  const later = await new Repository<ScanDoc>(ctx.db, 'scans').first(
+    { personId: person._id, scannedAt: _.gt(at) },
+    [['scannedAt', 'desc']],
+  );
+  return later !== null;
+}
+
+async function scanCode(
+  ctx: RequestContext,
+  qr: string,
+  at: Date,
+  base: ScanBase,
+  late: boolean,
+): Promise<ScanDoc> {
   const code = parseCode(qr);
   if (!code) throw new DomainError('QR_INVALID');
   const person = await new Repository<PersonDoc>(ctx.db, 'persons').first({ codeId: code.codeId });
@@ -249,26 +281,30 @@ async function scanCode(ctx: RequestContext, qr: string, at: Date, base: ScanBas
 
   const facts = factsOf(person);
   const next = withTemperature(facts, base.temperature, at);
-  if (Boolean(next.fever) === Boolean(facts.fever)) {
+  // an older reading synced late is recorded, but does not change the code: a later one already decided it
+  const counts = !late || !(await laterReadingKnown(ctx, person, at));
+  if (!counts || Boolean(next.fever) === Boolean(facts.fever)) {
     // the common case — a green code, a normal temperature: one write
     const scan = build(person);
-    await new Repository<ScanDoc>(ctx.db, 'scans').insert(scan);
+    await insertScan(ctx, scan);
     return scan;
   }
-  // the temperature changes the code (rule 4): the person, the color event and the scan in one transaction
+  // the temperature changes the code (rule 4): the person, the color event, the scan and its alert in one transaction
   let scan: ScanDoc | null = null;
   await changeHealthFacts(
     ctx,
     person._id,
-    (current) => {
+    (current, stored) => {
+      if (stored.lastReadingAt && stored.lastReadingAt.getTime() > at.getTime()) return null;
       const changed = withTemperature(current, base.temperature, at);
       return Boolean(changed.fever) === Boolean(current.fever) ? null : changed;
     },
     `position:${base.positionId}`,
     async (tx, after) => {
       scan = build(after);
-      await tx.collection('scans').add({ data: scan });
+      await insertScanIn(tx, scan);
     },
+    { lastReadingAt: at },
   );
   return scan!;
 }

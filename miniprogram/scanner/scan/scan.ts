@@ -69,10 +69,18 @@ Component({
   lifetimes: {
     attached() {
       this.setData({ pending: pendingScans().length });
-      wx.onNetworkStatusChange((res) => {
+      const self = this as unknown as { onNetwork: WechatMiniprogram.OnNetworkStatusChangeCallback };
+      self.onNetwork = (res) => {
         if (res.isConnected) void this.sync();
-      });
+      };
+      wx.onNetworkStatusChange(self.onNetwork);
       if (pendingScans().length) void this.sync();
+    },
+    detached() {
+      const self = this as unknown as { onNetwork: WechatMiniprogram.OnNetworkStatusChangeCallback };
+      wx.offNetworkStatusChange(
+        self.onNetwork as unknown as WechatMiniprogram.OffNetworkStatusChangeCallback,
+      );
     },
   },
   methods: {
@@ -126,11 +134,12 @@ Component({
     async submit(subject: Pick<RecordParams, 'qr' | 'guest'>) {
       if (this.data.busy) return;
       this.setData({ busy: true, message: '', hints: {} });
-      const params: RecordParams & { scannedAt: string } = {
+      // the server's clock decides an online scan; the phone's time travels only with a scan kept offline
+      const takenAt = new Date();
+      const params: RecordParams = {
         positionId: this.data.positionId,
         scanId: await newScanId(),
         temperature: this.data.temperature,
-        scannedAt: new Date().toISOString(),
         ...subject,
       };
       const reply = await callCloud('scan', 'record', params);
@@ -140,7 +149,7 @@ Component({
         return;
       }
       if (reply.error.code === 'NETWORK') {
-        const queue = enqueueScan(params, new Date());
+        const queue = enqueueScan({ ...params, scannedAt: takenAt.toISOString() }, new Date());
         this.setData({
           busy: false,
           pending: queue.length,
@@ -157,7 +166,12 @@ Component({
       });
     },
     async sync() {
-      const { synced, remaining } = await syncScans();
+      // one sync at a time: a second trigger while one runs would send the same scans twice
+      const self = this as unknown as { syncing?: Promise<unknown> };
+      if (self.syncing) return;
+      const running = syncScans();
+      self.syncing = running;
+      const { synced, remaining } = await running.finally(() => (self.syncing = undefined));
       const refused = synced.filter((s) => s.error).length;
       this.setData({
         pending: remaining,
