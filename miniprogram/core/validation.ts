@@ -173,7 +173,8 @@ export const v = {
 
 /** The list parameters every list action takes (API.md section 2). */
 export const listParams = {
-  cursor: v.optional(v.string({ max: 200 })),
+  /** Opaque; carries the ids tied on the page's last instant (see cloudfunctions/_server/db/paging.ts). */
+  cursor: v.optional(v.string({ max: 20_000 })),
   limit: v.optional(v.number({ min: 1, max: 100, integer: true })),
 };
 

@@ -141,6 +141,53 @@ describe('scans: exactly the scope of rule 11', () => {
     expect(new Set(seen).size).toBe(11);
   });
 
+  it('keeps the from/to range on every page, not only the first', async () => {
+    const from = cloud.store.get('scans', scanIds.ordinary[2])!.doc.scannedAt as Date;
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof records<ScanList>>> = await records<ScanList>(world.senior, {
+        action: 'scans',
+        from: from.toISOString(),
+        limit: 2,
+        ...(cursor ? { cursor } : {}),
+      });
+      seen.push(...page.body.data!.items.map((i) => i.at));
+      cursor = page.body.data!.next;
+    } while (cursor);
+    expect(seen.length).toBeGreaterThan(2);
+    expect(seen.every((at) => Date.parse(at) >= from.getTime())).toBe(true);
+  });
+
+  it('pages through many scans taken at the same instant with the cursors it issues', async () => {
+    const at = new Date('2026-01-01T00:00:00Z');
+    const ids = Array.from({ length: 30 }, (_, i) => `same-instant-${String(i).padStart(2, '0')}-0000-0000`);
+    for (const id of ids) {
+      const doc = { ...cloud.store.get('scans', scanIds.ordinary[0])!.doc, _id: id, scannedAt: at };
+      cloud.store.insert('scans', doc);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof records<ScanList>>> = await records<ScanList>(world.ordinary, {
+        action: 'scans',
+        to: at.toISOString(),
+        limit: 7,
+        ...(cursor ? { cursor } : {}),
+      });
+      expect(page.body.ok).toBe(true);
+      seen.push(...page.body.data!.items.map((i) => i.scanId));
+      cursor = page.body.data!.next;
+    } while (cursor);
+    expect([...seen].sort()).toEqual(ids);
+    for (const id of ids) cloud.store.remove('scans', id);
+  });
+
+  it('answers FORBIDDEN for a site outside the actor’s scope', async () => {
+    const reply = await records(world.otherSenior, { action: 'scans', siteId: world.siteId });
+    expect(reply.body.error?.code).toBe('FORBIDDEN');
+  });
+
   it('answers FORBIDDEN when acting as someone else’s position', async () => {
     expect(
       (
@@ -177,6 +224,27 @@ describe('stats and alerts', () => {
       code: 'BAD_REQUEST',
       fields: { to: 'range' },
     });
+  });
+
+  it('counts every site, also past the 20 results an aggregation returns by default', async () => {
+    const base = cloud.store.get('scans', scanIds.other[0])!.doc;
+    const at = new Date(Date.parse('2026-02-01T00:00:00Z'));
+    for (let i = 0; i < 25; i++) {
+      cloud.store.insert('scans', {
+        ...base,
+        _id: `many-sites-${i}-0000-0000`,
+        site: { id: `s-${i}`, name: `站点${i}` },
+        scannedAt: at,
+      });
+    }
+    const reply = await records<{ total: number; bySite: unknown[] }>(world.otherSenior, {
+      action: 'stats',
+      from: '2026-01-31T00:00:00Z',
+      to: '2026-02-02T00:00:00Z',
+    });
+    expect(reply.body.data).toMatchObject({ total: 25 });
+    expect(reply.body.data!.bySite).toHaveLength(25);
+    for (let i = 0; i < 25; i++) cloud.store.remove('scans', `many-sites-${i}-0000-0000`);
   });
 
   it('lists the fever alert to every position above the scanner, and to nobody else', async () => {

@@ -9,6 +9,8 @@ import type { CollectionName } from './collections';
 import type { Identified } from './repository';
 
 export const DEFAULT_PAGE = 20;
+/** Ids tied on the boundary instant that a cursor carries; more ties than this at one instant are not paged. */
+const MAX_TIED_IDS = 200;
 
 interface Cursor {
   at: number;
@@ -26,7 +28,7 @@ export function decodeCursor(text: string | undefined): Cursor | null {
     if (
       Number.isFinite(parsed.at) &&
       Array.isArray(parsed.ids) &&
-      parsed.ids.length <= 1000 &&
+      parsed.ids.length <= MAX_TIED_IDS &&
       parsed.ids.every((id) => typeof id === 'string')
     ) {
       return parsed;
@@ -47,7 +49,8 @@ export async function pageNewestFirst<T extends Identified>(
   const limit = page.limit ?? DEFAULT_PAGE;
   const cursor = decodeCursor(page.cursor);
   const _ = db.command;
-  const where = cursor ? { ...filter, [dateField]: _.lte(new Date(cursor.at)) } : filter;
+  // the cursor's bound joins any range the caller already has on the date field (from/to), never replaces it
+  const where = cursor ? _.and([filter, { [dateField]: _.lte(new Date(cursor.at)) }]) : filter;
   const seen = new Set(cursor?.ids ?? []);
   const res = await db
     .collection(collection)
@@ -64,5 +67,6 @@ export async function pageNewestFirst<T extends Identified>(
     (i) => (i as unknown as Record<string, Date>)[dateField].getTime() === lastAt,
   );
   const carried = cursor && cursor.at === lastAt ? cursor.ids : [];
-  return { items, next: encodeCursor({ at: lastAt, ids: [...carried, ...idsAtLast.map((i) => i._id)] }) };
+  const ids = [...carried, ...idsAtLast.map((i) => i._id)].slice(-MAX_TIED_IDS);
+  return { items, next: encodeCursor({ at: lastAt, ids }) };
 }

@@ -11,11 +11,13 @@ import { pageNewestFirst } from '../db/paging';
 import { Repository } from '../db/repository';
 import { DomainError } from '../envelope';
 import { actingPosition } from '../org/acting-position';
-import { positionsOf } from '../org/positions';
+import { positionsOf, siteInActorScope } from '../org/positions';
 import { randomId, unseal } from '../privacy/personal-data';
 import type { RequestContext } from '../router';
 
 const ALL_ROLES = ['initiator', 'senior', 'intermediate', 'ordinary'] as const;
+/** Site × colour groups of one stats query. */
+const STATS_GROUPS = 10_000;
 
 function scannedBetween(ctx: RequestContext, from?: Date, to?: Date): Record<string, unknown> {
   const _ = ctx.db.command;
@@ -30,6 +32,8 @@ export async function scans(
   ctx: RequestContext,
 ): Promise<RecordsReplies['scans']> {
   const actor = await actingPosition(ctx, params.actingPositionId, ALL_ROLES);
+  // a site outside the actor's rights is FORBIDDEN, not an empty list (API.md section 2)
+  if (params.siteId) await siteInActorScope(ctx, actor, params.siteId);
   const filter: Record<string, unknown> = {
     scopeAncestors: actor._id,
     ...scannedBetween(ctx, params.from, params.to),
@@ -71,6 +75,8 @@ export async function stats(
       total: $.sum(1),
       fever: $.sum($.cond({ if: '$fever', then: 1, else: 0 })),
     })
+    // WeChat Cloud returns 20 aggregation results unless told otherwise
+    .limit(STATS_GROUPS)
     .end();
   const rows = grouped.list as Array<{
     _id: { site: string; color: Color };

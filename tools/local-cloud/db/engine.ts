@@ -16,6 +16,7 @@ export type WireParams = Record<string, unknown>;
 export type WireReply = Record<string, unknown>;
 
 const SERVER_SDK_DEFAULT_LIMIT = 100;
+const AGGREGATE_DEFAULT_LIMIT = 20;
 const SERVER_SDK_MAX_LIMIT = 1000;
 const TRANSACTION_TTL_MS = 30_000;
 
@@ -358,6 +359,8 @@ export class DatabaseEngine {
     const pipeline = stages.map(({ stageKey, stageValue }) => ({
       [stageKey]: this.revive(EJSON.parse(stageValue, { relaxed: true })),
     }));
+    // WeChat Cloud answers an aggregation without $limit with its first 20 results
+    if (!pipeline.some((stage) => '$limit' in stage)) pipeline.push({ $limit: AGGREGATE_DEFAULT_LIMIT });
     return this.store.aggregate(String(p.collectionName), pipeline);
   }
 
