@@ -7,6 +7,7 @@ import { ROLE_NAMES, type DisableReason, type Role } from './org';
 export const SMS_TEMPLATES = [
   'position_created',
   'position_claimed',
+  'position_claimed_disabled',
   'position_replaced',
   'position_disabled',
   'position_activated',
@@ -33,6 +34,8 @@ export function smsText(template: SmsTemplate, params: SmsParams): string {
       return `【吉祥码】您已被指定为${account}持有人，请在72小时内凭邀请码在“吉事办”小程序“码上行动”中认领。`;
     case 'position_claimed':
       return `【吉祥码】您已认领${account}，账号已启用。`;
+    case 'position_claimed_disabled':
+      return `【吉祥码】您已认领${account}，该账号目前处于禁用状态，请向上一级扫码员申请激活。`;
     case 'position_replaced':
       return `【吉祥码】您已被指定接替${account}，请在72小时内凭邀请码在“吉事办”小程序“码上行动”中认领。`;
     case 'position_disabled':

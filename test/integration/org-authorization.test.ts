@@ -307,12 +307,14 @@ beforeAll(async () => {
   pos.SrOff = await tree.held(pos.Sr, sites.A, 'ordinary', targetHolder);
   await tree.disable(pos.Sr, pos.SrOff.id);
   const newSenior = await person('holder-Sr-new');
-  const replacement = await tree.applySenior(newSenior, pos.Sr.id);
+  // rule 10: the initiator replaces a senior directly
   await tree.ok(INIT.openid, {
-    action: 'reviewApplication',
+    action: 'replaceHolder',
     actingPositionId: INIT.id,
-    applicationId: replacement,
-    approve: true,
+    positionId: pos.Sr.id,
+    holderName: newSenior.name,
+    holderPhone: newSenior.phone,
+    reason: '岗位调整',
   });
   pos.Ir = await tree.held(pos.SA, sites.A1, 'intermediate', await person('holder-Ir'));
   pos.IrChild = await tree.held(pos.Ir, sites.A1, 'ordinary', targetHolder);
@@ -559,8 +561,9 @@ describe('createPosition', () => {
 // ---------------------------------------------------------------------------------------------------------------
 
 const replaceCases: TargetCase[] = [
-  tc('INIT', fresh('INIT', 'senior', 'A', 'its child, a senior'), 'FORBIDDEN'),
-  tc('INIT', freshOff('INIT', 'senior', 'B', 'its child, a disabled senior'), 'FORBIDDEN'),
+  // rule 10: 发起扫码员 … 对现有高级扫码员进行更换
+  tc('INIT', fresh('INIT', 'senior', 'A', 'its child, a senior'), 'ok'),
+  tc('INIT', freshOff('INIT', 'senior', 'B', 'its child, a disabled senior'), 'ok'),
   tc('INIT', fresh('SA', 'intermediate', 'A1', 'its grandchild'), 'FORBIDDEN'),
   tc('INIT', fresh('IA', 'ordinary', 'A1', 'three levels below'), 'FORBIDDEN'),
   tc('INIT', fixed('INIT', 'itself'), 'FORBIDDEN'),

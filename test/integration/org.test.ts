@@ -470,7 +470,7 @@ describe('senior applications (rules 9, 13, 14)', () => {
   const form = (extra: Record<string, unknown> = {}) => ({
     action: 'applySenior',
     unitName: '长春市市场监督管理局',
-    uscc: '91350100M000100Y43',
+    uscc: '91220101MA00000026',
     siteType: 'gov',
     address: '长春市',
     location: { latitude: 43.9, longitude: 125.3 },
@@ -502,7 +502,7 @@ describe('senior applications (rules 9, 13, 14)', () => {
     });
     const { siteId, positionId, inviteCode } = review.body.data!;
     expect(cloud.store.get('sites', siteId)!.doc).toMatchObject({
-      uscc: '91350100M000100Y43',
+      uscc: '91220101MA00000026',
       parentSiteId: rootSite,
     });
     expect(position(positionId)).toMatchObject({ role: 'senior', siteId, status: 'pending' });
@@ -516,26 +516,74 @@ describe('senior applications (rules 9, 13, 14)', () => {
     expect(again.body.error?.code).toBe('CONFLICT');
   });
 
-  it('replaces a senior only on an approved application with a letter (rule 10)', async () => {
-    const senior = await held(INITIATOR_POSITION_ID, INITIATOR, rootSite, 'senior', 'old-senior');
-    const successor = await citizen('new-senior');
-    const withoutLetter = await org('new-senior', {
-      ...form({ replacesPositionId: senior.id }),
-      applicantName: successor.name,
-      applicantPhone: successor.phone,
-    });
-    expect(withoutLetter.body.error).toMatchObject({ code: 'BAD_REQUEST', fields: { letter: 'required' } });
-    const direct = await org(INITIATOR, {
+  it('lets the initiator replace a senior directly (rule 10)', async () => {
+    const senior = await held(INITIATOR_POSITION_ID, INITIATOR, rootSite, 'senior', 'direct-old-senior');
+    const successor = await citizen('direct-new-senior');
+    const direct = await org<{ inviteCode: string }>(INITIATOR, {
       action: 'replaceHolder',
       actingPositionId: INITIATOR_POSITION_ID,
       positionId: senior.id,
       holderName: successor.name,
       holderPhone: successor.phone,
-      reason: '直接更换',
+      reason: '日常监控发现问题',
     });
-    expect(direct.body.error?.code).toBe('FORBIDDEN');
+    expect(direct.body.ok).toBe(true);
+    expect(
+      (await org('direct-new-senior', { action: 'claim', inviteCode: direct.body.data!.inviteCode })).body.ok,
+    ).toBe(true);
+    expect(position(senior.id).holder.openid).toBe('direct-new-senior');
+    const audit = cloud.store.find('audit', { action: 'org.replaceHolder', target: senior.id }).docs;
+    expect(audit).toEqual([expect.objectContaining({ reason: '日常监控发现问题' })]);
+  });
+
+  it('replaces a unit’s own senior on its approved application with a letter (rule 10)', async () => {
+    const unitUscc = '91220000MA0000001F';
+    const unitSite = await org<{ siteId: string }>(INITIATOR, {
+      action: 'createSite',
+      actingPositionId: INITIATOR_POSITION_ID,
+      name: '某单位',
+      type: 'gov',
+      address: '长春市',
+      location: { latitude: 43.9, longitude: 125.3 },
+      uscc: unitUscc,
+    });
+    expect(unitSite.body.ok).toBe(true);
+    const senior = await held(
+      INITIATOR_POSITION_ID,
+      INITIATOR,
+      unitSite.body.data!.siteId,
+      'senior',
+      'old-senior',
+    );
+    const successor = await citizen('new-senior');
+    const unitForm = form({ uscc: unitUscc });
+    const withoutLetter = await org('new-senior', {
+      ...unitForm,
+      replacesPositionId: senior.id,
+      applicantName: successor.name,
+      applicantPhone: successor.phone,
+    });
+    expect(withoutLetter.body.error).toMatchObject({ code: 'BAD_REQUEST', fields: { letter: 'required' } });
+    // another unit cannot ask for this senior
+    const otherUnit = await org('new-senior', {
+      ...form(),
+      replacesPositionId: senior.id,
+      letter: '冒名更换',
+      applicantName: successor.name,
+      applicantPhone: successor.phone,
+    });
+    expect(otherUnit.body.error?.code).toBe('FORBIDDEN');
+    // a second senior for the same unit is refused (rule 9: one per unit)
+    const secondSenior = await org('new-senior', {
+      ...unitForm,
+      applicantName: successor.name,
+      applicantPhone: successor.phone,
+    });
+    expect(secondSenior.body.error?.code).toBe('CONFLICT');
     const applied = await org<{ applicationId: string }>('new-senior', {
-      ...form({ replacesPositionId: senior.id, letter: '原高级扫码员调离，特此致函。' }),
+      ...unitForm,
+      replacesPositionId: senior.id,
+      letter: '原高级扫码员调离，特此致函。',
       applicantName: successor.name,
       applicantPhone: successor.phone,
     });
@@ -554,6 +602,10 @@ describe('senior applications (rules 9, 13, 14)', () => {
     expect([first, second].find((r) => !r.body.ok)!.body.error?.code).toBe('CONFLICT');
     expect(winner.body.data!.positionId).toBe(senior.id);
     expect(outboxOf(senior.id).filter((m) => m.template === 'position_replaced')).toHaveLength(1);
+    expect(
+      cloud.store.find('audit', { action: 'org.reviewApplication', target: applied.body.data!.applicationId })
+        .docs,
+    ).toHaveLength(1);
     expect(
       (await org('new-senior', { action: 'claim', inviteCode: winner.body.data!.inviteCode })).body.ok,
     ).toBe(true);

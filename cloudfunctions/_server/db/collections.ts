@@ -73,7 +73,10 @@ export const COLLECTIONS = {
   },
   sites: {
     description: 'registration sites as a tree',
-    indexes: [{ name: 'ancestors', fields: [['ancestors', 1]] }],
+    indexes: [
+      { name: 'ancestors', fields: [['ancestors', 1]] },
+      { name: 'uscc', fields: [['uscc', 1]], sparse: true },
+    ],
   },
   positions: {
     description: 'scanner positions as a tree, each held by one person at a time',

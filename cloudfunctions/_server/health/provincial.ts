@@ -11,7 +11,7 @@ import {
   type NationalStatus,
 } from '../../../miniprogram/core/health-code.rules';
 import { checkIdNumber } from '../../../miniprogram/core/identity';
-import { audit } from '../audit';
+import { audit, auditRow } from '../audit';
 import type { PersonDoc, RiskFlagDoc } from '../db/documents';
 import { Repository } from '../db/repository';
 import { DomainError } from '../envelope';
@@ -153,14 +153,19 @@ export async function setColor(
     person._id,
     (facts) => withProvincialDecision(facts, { color: params.color, reason: params.reason, at: ctx.now }),
     `position:${actor._id}`,
+    // audited in the same transaction: no change without its row
+    async (tx, after) => {
+      await tx.collection('audit').add({
+        data: auditRow(ctx, {
+          action: 'health.setColor',
+          actorPositionId: actor._id,
+          actorOpenid: ctx.openid,
+          target: person._id,
+          reason: params.reason,
+          details: { from: person.color, to: after.color },
+        }),
+      });
+    },
   );
-  await audit(ctx, {
-    action: 'health.setColor',
-    actorPositionId: actor._id,
-    actorOpenid: ctx.openid,
-    target: person._id,
-    reason: params.reason,
-    details: { from: person.color, to: result.person.color },
-  });
   return { color: result.person.color };
 }

@@ -7,7 +7,7 @@
 import type { OrgParams, OrgReplies } from '../../../miniprogram/core/contracts/org.contract';
 import { DEFAULT_SITE_RADIUS_M } from '../../../miniprogram/core/org';
 import { checkUscc } from '../../../miniprogram/core/uscc';
-import { audit } from '../audit';
+import { auditRow } from '../audit';
 import { requireCitizen } from '../citizen/citizen';
 import type { ApplicationDoc, PositionDoc, SiteDoc } from '../db/documents';
 import { pageNewestFirst } from '../db/paging';
@@ -22,6 +22,11 @@ import { invitedHolder, positionsOf, sitesOf, type Tx } from './positions';
 
 const applicationsOf = (ctx: RequestContext) => new Repository<ApplicationDoc>(ctx.db, 'applications');
 
+/** The unit (by credit code) already has its site with a senior position. */
+async function unitHasSenior(ctx: RequestContext, uscc: string): Promise<boolean> {
+  return (await sitesOf(ctx.db).first({ uscc })) !== null;
+}
+
 export async function applySenior(
   params: OrgParams<'applySenior'>,
   ctx: RequestContext,
@@ -34,8 +39,14 @@ export async function applySenior(
     // rule 10: replacing a senior takes a letter explaining why
     if (!params.letter)
       throw new DomainError('BAD_REQUEST', '更换高级扫码员须附说明原因的函件', { letter: 'required' });
+    // a unit may ask to replace its own senior only: the position's site carries the unit's credit code
     const replaced = await positionsOf(ctx.db).get(params.replacesPositionId);
-    if (!replaced || replaced.role !== 'senior') throw new DomainError('FORBIDDEN');
+    const site = replaced ? await sitesOf(ctx.db).get(replaced.siteId) : null;
+    if (!replaced || replaced.role !== 'senior' || site?.uscc !== uscc.value)
+      throw new DomainError('FORBIDDEN');
+  } else if (await unitHasSenior(ctx, uscc.value)) {
+    // rule 9: one senior scanner per unit
+    throw new DomainError('CONFLICT', '该单位已开通高级扫码员，如需更换请提交更换申请');
   }
   const application: ApplicationDoc = {
     _id: randomId(12),
@@ -107,10 +118,20 @@ export async function reviewApplication(
     phone: application.applicant.phone,
     masked: application.applicant.masked,
   };
-  // the application is read again inside each transaction: two reviews at once, one wins, the other is CONFLICT
+  const row = auditRow(ctx, {
+    action: 'org.reviewApplication',
+    actorPositionId: actor._id,
+    actorOpenid: ctx.openid,
+    target: application._id,
+    reason: params.comment ?? null,
+    details: { approve: params.approve, replacement: Boolean(application.replacesPositionId) },
+  });
+  // the application is read again inside each transaction (two reviews at once: one wins, the other is
+  // CONFLICT), and the review is audited in that same transaction
   const stillPending = async (tx: Tx) => {
     const { data } = await tx.collection('applications').doc(application._id).get();
     if ((data as unknown as ApplicationDoc).status !== 'pending') throw new DomainError('CONFLICT');
+    await tx.collection('audit').add({ data: row });
   };
 
   let reply: OrgReplies['reviewApplication'];
@@ -147,6 +168,8 @@ export async function reviewApplication(
     );
     reply = { positionId: position._id, inviteCode: code };
   } else {
+    if (await unitHasSenior(ctx, application.uscc))
+      throw new DomainError('CONFLICT', '该单位已开通高级扫码员');
     const actorSite = (await sitesOf(ctx.db).get(actor.siteId))!;
     const site: SiteDoc = {
       _id: randomId(12),
@@ -186,13 +209,5 @@ export async function reviewApplication(
     await dispatchNow(ctx, [sms]);
     reply = { siteId: site._id, positionId: position._id, inviteCode: invite.code };
   }
-  await audit(ctx, {
-    action: 'org.reviewApplication',
-    actorPositionId: actor._id,
-    actorOpenid: ctx.openid,
-    target: application._id,
-    reason: params.comment ?? null,
-    details: { approve: params.approve, replacement: Boolean(application.replacesPositionId) },
-  });
   return reply;
 }

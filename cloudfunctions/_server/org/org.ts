@@ -11,6 +11,7 @@ import { pageNewestFirst } from '../db/paging';
 import { Repository } from '../db/repository';
 import { DomainError } from '../envelope';
 import { randomId, unseal } from '../privacy/personal-data';
+import { auditRow } from '../audit';
 import type { RequestContext, SystemContext } from '../router';
 import { dispatchNow, smsMessage } from '../sms/outbox';
 import { actingPosition } from './acting-position';
@@ -138,7 +139,7 @@ export async function claim(params: OrgParams<'claim'>, ctx: RequestContext): Pr
         currentInviteId: null,
         lastActiveAt: ctx.now,
       },
-      sms: { template: 'position_claimed' },
+      sms: { template: current.status === 'disabled' ? 'position_claimed_disabled' : 'position_claimed' },
       alsoUpdate: [{ collection: 'invites', id: invite._id, patch: { usedAt: ctx.now, usedBy: ctx.openid } }],
     };
   });
@@ -158,12 +159,21 @@ export async function replaceHolder(
 ): Promise<OrgReplies['replaceHolder']> {
   const actor = await actingPosition(ctx, params.actingPositionId, ['initiator', 'senior', 'intermediate']);
   const position = await positionBelow(ctx, actor, params.positionId);
-  // the position's superior replaces its holder (rule 10); a senior is replaced only on an approved replacement
-  // application (reviewApplication), never directly
-  if (position.parentId !== actor._id || position.role === 'senior') throw new DomainError('FORBIDDEN');
+  // the position's direct superior replaces its holder (rule 10: seniors and intermediates their next level, the
+  // initiator its seniors); a unit asking for its senior to be replaced applies instead (reviewApplication)
+  if (position.parentId !== actor._id) throw new DomainError('FORBIDDEN');
   const holder = invitedHolder(ctx.ports.keys(), params.holderName, params.holderPhone);
   const site = (await sitesOf(ctx.db).get(position.siteId))!;
-  const { code } = await replaceHolderOf(ctx, position._id, site.name, holder);
+  const row = auditRow(ctx, {
+    action: 'org.replaceHolder',
+    actorPositionId: actor._id,
+    actorOpenid: ctx.openid,
+    target: position._id,
+    reason: params.reason,
+  });
+  const { code } = await replaceHolderOf(ctx, position._id, site.name, holder, [], undefined, [
+    { collection: 'audit', doc: row },
+  ]);
   return { inviteCode: code };
 }
 
@@ -175,6 +185,7 @@ export async function replaceHolderOf(
   holder: PositionDoc['holder'],
   alsoUpdate: Array<{ collection: string; id: string; patch: Record<string, unknown> }> = [],
   precondition?: (tx: Tx) => Promise<void>,
+  alsoInsert: Array<{ collection: string; doc: { _id: string } }> = [],
 ): Promise<{ code: string; position: PositionDoc }> {
   let code = '';
   const changed = await changePosition(
@@ -191,7 +202,7 @@ export async function replaceHolderOf(
           currentInviteId: invite.doc._id,
         },
         sms: { template: 'position_replaced' },
-        alsoInsert: [{ collection: 'invites', doc: invite.doc }],
+        alsoInsert: [{ collection: 'invites', doc: invite.doc }, ...alsoInsert],
         alsoUpdate,
       };
     },
@@ -209,6 +220,7 @@ export async function disableOne(
   siteNames: Map<string, string>,
   outbox: SmsOutboxDoc[],
   still: (current: PositionDoc) => boolean = () => true,
+  alsoInsert: Array<{ collection: string; doc: { _id: string } }> = [],
 ): Promise<boolean> {
   let siteName = siteNames.get(position.siteId);
   if (siteName === undefined) {
@@ -221,6 +233,7 @@ export async function disableOne(
       : {
           patch: { status: 'disabled', disabledReason: reason },
           sms: { template: 'position_disabled', reason },
+          alsoInsert,
         },
   );
   if (changed?.sms) outbox.push(changed.sms);
@@ -235,8 +248,25 @@ export async function disable(
   const position = await positionBelow(ctx, actor, params.positionId);
   const siteNames = new Map<string, string>();
   const outbox: SmsOutboxDoc[] = [];
-  if (!(await disableOne(ctx, position, 'manual', siteNames, outbox))) throw new DomainError('CONFLICT');
-  const disabled = [position._id];
+  const row = auditRow(ctx, {
+    action: 'org.disable',
+    actorPositionId: actor._id,
+    actorOpenid: ctx.openid,
+    target: position._id,
+    reason: params.reason,
+    details: { cascade: params.cascade },
+  });
+  const disabled: string[] = [];
+  if (
+    await disableOne(ctx, position, 'manual', siteNames, outbox, undefined, [
+      { collection: 'audit', doc: row },
+    ])
+  ) {
+    disabled.push(position._id);
+  } else if (!params.cascade) {
+    throw new DomainError('CONFLICT');
+  }
+  // an earlier cascade that failed part-way is finished by disabling the root again with cascade
   if (params.cascade) {
     // rule 10: "禁用下一级扫码员或其衍生的全部扫码员账号" — everything below, page by page until none is left
     const _ = ctx.db.command;
@@ -249,6 +279,7 @@ export async function disable(
       for (const p of below) if (await disableOne(ctx, p, 'cascade', siteNames, outbox)) disabled.push(p._id);
     }
   }
+  if (disabled.length === 0) throw new DomainError('CONFLICT');
   await dispatchNow(ctx, outbox);
   return { disabled };
 }
@@ -273,6 +304,18 @@ export async function activate(
             lastActiveAt: ctx.now,
           },
           sms: { template: 'position_activated' },
+          alsoInsert: [
+            {
+              collection: 'audit',
+              doc: auditRow(ctx, {
+                action: 'org.activate',
+                actorPositionId: actor._id,
+                actorOpenid: ctx.openid,
+                target: position._id,
+                reason: null,
+              }),
+            },
+          ],
         },
   );
   if (!changed) throw new DomainError('CONFLICT');

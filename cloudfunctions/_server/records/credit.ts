@@ -3,7 +3,8 @@
  * travel, or a scanner whose reports were seriously false, with evidence, for referral to credit discipline.
  */
 import type { RecordsParams, RecordsReplies } from '../../../miniprogram/core/contracts/records.contract';
-import { audit } from '../audit';
+import { auditRow } from '../audit';
+import type { HealthTx as Tx } from '../health/health-facts';
 import type { CreditFlagDoc, PersonDoc } from '../db/documents';
 import { pageNewestFirst } from '../db/paging';
 import { Repository } from '../db/repository';
@@ -42,14 +43,17 @@ export async function flagCredit(
     by: actor._id,
     at: ctx.now,
   };
-  await new Repository<CreditFlagDoc>(ctx.db, 'credit_flags').insert(flag);
-  await audit(ctx, {
+  const row = auditRow(ctx, {
     action: 'records.flagCredit',
     actorPositionId: actor._id,
     actorOpenid: ctx.openid,
     target: subject.id,
     reason: params.kind,
     details: { flagId: flag._id, subject: subject.type },
+  });
+  await ctx.db.runTransaction(async (tx: Tx) => {
+    await tx.collection('credit_flags').add({ data: flag });
+    await tx.collection('audit').add({ data: row });
   });
   return { flagId: flag._id };
 }

@@ -5,7 +5,8 @@
  */
 import type { RecordsParams, RecordsReplies } from '../../../miniprogram/core/contracts/records.contract';
 import type { Color } from '../../../miniprogram/core/health-code.rules';
-import { audit } from '../audit';
+import { audit, auditRow } from '../audit';
+import type { HealthTx as Tx } from '../health/health-facts';
 import type { AlertDoc, GrantDoc, PersonDoc, ScanDoc } from '../db/documents';
 import { pageNewestFirst } from '../db/paging';
 import { Repository } from '../db/repository';
@@ -137,14 +138,17 @@ export async function grantReveal(
     expiresAt: params.expiresAt,
     createdAt: ctx.now,
   };
-  await new Repository<GrantDoc>(ctx.db, 'grants').insert(grant);
-  await audit(ctx, {
+  const row = auditRow(ctx, {
     action: 'records.grantReveal',
     actorPositionId: actor._id,
     actorOpenid: ctx.openid,
     target: grantee._id,
     reason: params.reason,
     details: { grantId: grant._id, expiresAt: params.expiresAt.toISOString() },
+  });
+  await ctx.db.runTransaction(async (tx: Tx) => {
+    await tx.collection('grants').add({ data: grant });
+    await tx.collection('audit').add({ data: row });
   });
   return { grantId: grant._id };
 }
