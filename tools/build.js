@@ -118,6 +118,8 @@ function writeIndexDeclarations() {
       indexes: spec.indexes.map((/** @type {any} */ index) => ({
         name: index.name,
         unique: Boolean(index.unique),
+        // documents without the field are left out (several persons may lack an openid or a code)
+        sparse: Boolean(index.sparse),
         fields: index.fields.map((/** @type {[string, number]} */ [field, direction]) => ({
           field,
           direction: direction === 1 ? 'asc' : 'desc',

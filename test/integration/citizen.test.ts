@@ -204,6 +204,14 @@ describe('register', () => {
     ).toBe('ID_TAKEN');
   });
 
+  it('checks the name against the ID number before telling whether that ID number has a code', async () => {
+    // the real-name stand-in refuses 张冒名 for this ID number (tools/local-cloud/fixtures/realname-mismatch.json)
+    const taken = { name: '王建国', idNumber: '220102199001011239', phone: '13900000012' };
+    expect((await register('oracle-first', taken)).body.ok).toBe(true);
+    const probe = await register('oracle-probe', { ...taken, name: '张冒名', phone: '13900000013' });
+    expect(probe.body.error?.code).toBe('REALNAME_MISMATCH');
+  });
+
   it('lets exactly one of several concurrent registrations of one ID number through', async () => {
     const identity = personOf(20);
     const results = await Promise.all(
@@ -257,6 +265,8 @@ describe('register', () => {
       colorReason: 'unverified',
     });
     await setFault('national', 'up');
+    // the code page asks the platform again at most once a minute per person
+    cloud.clock.set({ offsetMs: 61_000 });
     expect((await citizen('bw-person', { action: 'profile' })).body.data).toMatchObject({
       color: 'green',
       colorReason: 'national_normal',

@@ -256,6 +256,17 @@ describe('quarantineRelease', () => {
     expect(person(coughing._id).color).toBe('green');
   });
 
+  it('does not count a symptom-free check-in made before the quarantine ended', async () => {
+    const p = await quarantine('q-early', 160, new Date(Date.now() + 2 * 24 * 3600_000).toISOString());
+    await checkIn('q-early', ['none']); // today, before the end
+    cloud.clock.set({ offsetMs: 3 * 24 * 3600_000 });
+    await runTimer(cloud, 'cron', 'quarantineRelease');
+    expect(person(p._id).color).toBe('orange');
+    await checkIn('q-early', ['none']);
+    await runTimer(cloud, 'cron', 'quarantineRelease');
+    expect(person(p._id).color).toBe('green');
+  });
+
   it('waits while the national platform cannot confirm, and releases once it can', async () => {
     const p = await quarantine('q-national', 150, new Date(Date.now() + 24 * 3600_000).toISOString());
     cloud.clock.set({ offsetMs: 2 * 24 * 3600_000 });

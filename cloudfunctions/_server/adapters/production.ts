@@ -63,25 +63,29 @@ export const openapiSmsSender: SmsSender = {
     const templateId = process.env.JXM_SMS_TEMPLATE_ID;
     if (!templateId) throw new ServiceUnavailable('sms');
     const cloud = cloudSdk();
-    const result = (await cloud.openapi.cloudbase.sendSms({
+    // wx-server-sdk throws on any WeChat errcode: the outbox retries
+    await cloud.openapi.cloudbase.sendSms({
       env: cloud.getWXContext().ENV,
       phone_number_list: [`+86${message.phone}`],
       sms_type: 'Notification',
       template_id: templateId,
       template_param_list: [message.text.replace(/^【吉祥码】/, '')],
-    })) as { errCode?: number; errcode?: number };
-    if ((result?.errCode ?? result?.errcode ?? 0) !== 0) throw new ServiceUnavailable('sms');
+    });
   },
 };
 
 /** WeChat's phone number exchange (cloud.openapi.phonenumber.getPhoneNumber; config.json grants it). */
 export const openapiPhoneNumbers: PhoneNumberService = {
   async fromCode(code) {
-    const result = (await cloudSdk().openapi.phonenumber.getPhoneNumber({ code })) as {
-      errCode?: number;
-      phoneInfo?: { purePhoneNumber?: string; countryCode?: string };
-    };
-    if ((result?.errCode ?? 0) !== 0) return null;
+    let result: { phoneInfo?: { purePhoneNumber?: string; countryCode?: string } };
+    try {
+      result = await cloudSdk().openapi.phonenumber.getPhoneNumber({ code });
+    } catch (err) {
+      // wx-server-sdk throws on any WeChat errcode: 40029 / 40163 are codes that are invalid or used
+      const errCode = (err as { errCode?: number }).errCode;
+      if (errCode === 40029 || errCode === 40163) return null;
+      throw new ServiceUnavailable('phoneNumber');
+    }
     const phone = result.phoneInfo?.purePhoneNumber;
     return result.phoneInfo?.countryCode === '86' && phone ? phone : null;
   },

@@ -31,8 +31,21 @@ export async function requireCitizen(ctx: RequestContext): Promise<PersonDoc> {
  * A bw code asks the national platform again; once it answers, the code gets its real color (API.md
  * `register`). Called on every profile and code request, and by the `nationalRecheck` timer.
  */
-export async function upgradeIfUnverified(ctx: SystemContext, person: PersonDoc): Promise<PersonDoc> {
+/** When each bw person last asked the platform from this function instance: at most once a minute each. */
+const lastAsked = new Map<string, number>();
+const ASK_EVERY_MS = 60_000;
+
+export async function upgradeIfUnverified(
+  ctx: SystemContext,
+  person: PersonDoc,
+  throttled = true,
+): Promise<PersonDoc> {
   if (person.national.verified) return person;
+  // while the platform is down, a citizen opening the code page must not wait on it twice a visit
+  const asked = lastAsked.get(person._id);
+  if (throttled && asked !== undefined && ctx.now.getTime() - asked < ASK_EVERY_MS) return person;
+  lastAsked.set(person._id, ctx.now.getTime());
+  if (lastAsked.size > 10_000) lastAsked.clear();
   const idNumber = unseal(ctx.ports.keys(), person.sealed.idNumber);
   const found = await nationalFactsFor(ctx, { idNumber, idHash: person.idHash }, factsOf(person));
   if (!found.national.verified) return person;
@@ -105,8 +118,11 @@ export async function checkIn(
 
 /** Seeds still worth keeping: valid at some moment of the last 24 hours (late offline syncs, API.md 2.2). */
 function keptSeeds(seeds: StoredSeed[], now: Date): StoredSeed[] {
-  return seeds.filter((s) => seedValidUntil(s) >= now.getTime() - LATE_SYNC_MAX_MS);
+  // at most the newest MAX_SEEDS: a client asking for codes in a loop cannot grow the person or slow its scans
+  return seeds.filter((s) => seedValidUntil(s) >= now.getTime() - LATE_SYNC_MAX_MS).slice(-MAX_SEEDS + 1);
 }
+
+const MAX_SEEDS = 20;
 
 export async function code(ctx: RequestContext): Promise<CitizenReplies['code']> {
   const person = await upgradeIfUnverified(ctx, await requireCitizen(ctx));

@@ -69,7 +69,13 @@ export async function nationalFactsFor(
   }
   const flag = await new Repository<RiskFlagDoc>(ctx.db, 'risk_flags').get(identity.idHash);
   const flaggedAt = next.national.flaggedAt?.getTime() ?? -Infinity;
-  if (flag && flag.flaggedAt.getTime() > flaggedAt) next = withNationalFlag(next, flag, flag.flaggedAt);
+  if (flag && flag.flaggedAt.getTime() > flaggedAt) {
+    // the province's own risk flag applies at once; a "cleared" row cannot stand in for the national check
+    const verified = next.national.verified;
+    next = withNationalFlag(next, flag, flag.flaggedAt);
+    if (flag.status === 'cleared' && !verified)
+      next = { ...next, national: { ...next.national, verified: false } };
+  }
   return next;
 }
 
@@ -91,8 +97,8 @@ export async function register(
   const idHash = blindIndex(keys, 'id', identity.idNumber);
   const persons = new Repository<PersonDoc>(ctx.db, 'persons');
   if (await persons.first({ openid: ctx.openid })) throw new DomainError('ALREADY_REGISTERED');
-  if (await persons.first({ idHash })) throw new DomainError('ID_TAKEN');
 
+  // the name must belong to the ID number before anyone learns whether that ID number has a code
   let verdict: 'match' | 'mismatch';
   try {
     verdict = await ctx.ports.realname.verify({ name: identity.name, idNumber: identity.idNumber });
@@ -101,6 +107,7 @@ export async function register(
     throw err;
   }
   if (verdict !== 'match') throw new DomainError('REALNAME_MISMATCH');
+  if (await persons.first({ idHash })) throw new DomainError('ID_TAKEN');
 
   const facts = await nationalFactsFor(
     ctx,

@@ -1,8 +1,9 @@
 /**
  * Retention (regulation rule 3: "所获取的个人健康数据仅限此次防疫期间使用"). Once the epidemic period has ended
  * (JXM_EPIDEMIC_END, ISO-8601), the daily retentionPurge deletes health data older than the retention
- * (JXM_RETENTION_DAYS, default 30 days): check-ins, scans, alerts, color events, the province's risk flags, and
- * open on-site fevers. Identities, positions and the audit log are kept. Before the end, nothing is deleted.
+ * (JXM_RETENTION_DAYS, default 30 days): check-ins, scans, alerts, color events, the province's risk flags, open
+ * on-site fevers, and the facts kept on each person (latest check-in, provincial decision, quarantine dates).
+ * Identities, positions and the audit log are kept. Before the end, nothing is deleted.
  */
 import { logEvent } from '../log';
 import type { PersonDoc } from '../db/documents';
@@ -58,6 +59,11 @@ export async function retentionPurge(ctx: SystemContext): Promise<Record<string,
       fevers++;
     }
   }
-  logEvent('retention_purge', { ...removed, fevers });
-  return { purged: true, cutoff: cutoff.toISOString(), ...removed, fevers };
+  // the health facts kept on the persons themselves: the latest check-in, provincial decisions, national flags
+  const cleared = await persons.updateWhere(
+    { updatedAt: _.lt(cutoff) },
+    { latestCheckIn: null, provincial: null, 'national.quarantineUntil': null, 'national.releasedAt': null },
+  );
+  logEvent('retention_purge', { ...removed, fevers, cleared });
+  return { purged: true, cutoff: cutoff.toISOString(), ...removed, fevers, personsCleared: cleared };
 }

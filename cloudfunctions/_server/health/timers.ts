@@ -7,6 +7,7 @@ import {
   withNationalFlag,
   withQuarantineReleased,
 } from '../../../miniprogram/core/health-code.rules';
+import { shanghaiDate } from '../../../miniprogram/core/calendar';
 import { upgradeIfUnverified } from '../citizen/citizen';
 import type { PersonDoc } from '../db/documents';
 import { Repository } from '../db/repository';
@@ -17,6 +18,20 @@ import type { SystemContext } from '../router';
 import { changeHealthFacts } from './health-facts';
 
 const PAGE = 100;
+
+/**
+ * Rule 4's release, with the check-in that counts: the latest one, and only if it was made on or after the day
+ * the quarantine ended (a symptom-free declaration from before the end says nothing about after it).
+ */
+function releasable(
+  facts: Parameters<typeof quarantineReleasable>[0],
+  latestCheckIn: PersonDoc['latestCheckIn'],
+  now: Date,
+): boolean {
+  const until = facts.national.quarantineUntil;
+  if (!until || !latestCheckIn || latestCheckIn.date < shanghaiDate(until)) return false;
+  return quarantineReleasable(facts, latestCheckIn.symptoms, now);
+}
 
 /** Every person of one color, page by page through the color index (ids ascending). */
 async function* personsOfColor(
@@ -46,7 +61,7 @@ export async function quarantineRelease(ctx: SystemContext): Promise<{ checked: 
     'national.quarantineUntil': _.lte(ctx.now),
   })) {
     checked++;
-    if (!quarantineReleasable(person, person.latestCheckIn?.symptoms ?? null, ctx.now)) continue;
+    if (!releasable(person, person.latestCheckIn, ctx.now)) continue;
     // a clean national check: nothing flagged after the quarantine this code is serving
     let record;
     try {
@@ -59,14 +74,21 @@ export async function quarantineRelease(ctx: SystemContext): Promise<{ checked: 
       }
       throw err;
     }
-    const newer =
-      record.flaggedAt && person.national.flaggedAt && record.flaggedAt > person.national.flaggedAt;
+    // a clean national check: nothing red, no quarantine still running, nothing newer than this quarantine
+    const stillFlagged =
+      record.status === 'confirmed' ||
+      record.status === 'suspected' ||
+      ((record.status === 'close_contact' || record.status === 'quarantine') &&
+        (!record.quarantineUntil || record.quarantineUntil.getTime() > ctx.now.getTime()));
     const result = await changeHealthFacts(
       ctx,
       person._id,
-      (facts) => {
-        if (newer) return withNationalFlag(facts, record, record.flaggedAt!);
-        return quarantineReleasable(facts, person.latestCheckIn?.symptoms ?? null, ctx.now)
+      (facts, current) => {
+        const newer =
+          record.flaggedAt && (!facts.national.flaggedAt || record.flaggedAt > facts.national.flaggedAt);
+        if (newer && record.status !== 'normal') return withNationalFlag(facts, record, record.flaggedAt!);
+        if (stillFlagged) return null;
+        return releasable(facts, current.latestCheckIn, ctx.now)
           ? withQuarantineReleased(facts, ctx.now)
           : null;
       },
@@ -83,7 +105,7 @@ export async function nationalRecheck(ctx: SystemContext): Promise<{ checked: nu
   let upgraded = 0;
   for await (const person of personsOfColor(ctx, { color: 'bw' })) {
     checked++;
-    const after = await upgradeIfUnverified(ctx, person);
+    const after = await upgradeIfUnverified(ctx, person, false);
     if (after.national.verified) upgraded++;
     else break; // still unreachable: try again at the next run
   }
