@@ -85,6 +85,9 @@ describe('admin/records', () => {
     expect(textOf(page)).toContain('体温异常');
 
     await methods(page).reveal(withId('adminpage-scan-1'));
+    expect(page.data.message).toBe('请先填写查阅事由（将记入审计）');
+    methods(page).onRevealReason({ detail: { value: '密接流调' } });
+    await methods(page).reveal(withId('adminpage-scan-1'));
     expect(page.data.message).toBe('未获得查阅授权或授权已过期');
     await cloud.functions.invoke(
       'records',

@@ -73,6 +73,8 @@ export function parseCron(expression: string): (at: Date) => boolean {
   };
 }
 
+const CATCH_UP_SECONDS = 120;
+
 /**
  * Checks every trigger once a second against the (possibly moved) clock and fires those whose time has come;
  * a trigger still running is not started again.
@@ -104,13 +106,17 @@ export class TimerScheduler {
 
   private tick(): void {
     const second = Math.floor(this.nowMs() / 1000);
-    if (second === this.lastSecond) return;
-    // after a jump of the clock only the current second counts: missed runs are not replayed
+    if (second <= this.lastSecond) return;
+    // every second since the last tick counts (a busy event loop must not skip a daily trigger), up to two
+    // minutes back: a deliberate jump of the clock (/dev/clock) does not replay what it skipped
+    const from = Math.max(this.lastSecond + 1, second - CATCH_UP_SECONDS);
     this.lastSecond = second;
-    const at = new Date(second * 1000);
     for (const trigger of this.compiled) {
       const key = `${trigger.functionName}/${trigger.name}`;
-      if (!trigger.due(at) || this.running.has(key)) continue;
+      if (this.running.has(key)) continue;
+      let due = false;
+      for (let s = from; s <= second && !due; s++) due = trigger.due(new Date(s * 1000));
+      if (!due) continue;
       this.running.add(key);
       this.fire(trigger)
         .catch(() => undefined)

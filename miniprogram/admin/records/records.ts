@@ -52,6 +52,8 @@ Component({
       sites: RecordsReplies['stats']['bySite'];
     },
     revealed: null as null | { scanId: string; name: string; idNumber: string; phone: string },
+    /** Why the full identity is needed: recorded in the audit with every reveal. */
+    revealReason: '',
     message: '',
   },
   methods: {
@@ -114,14 +116,22 @@ Component({
       }
       this.setData({ alerts: reply.data.items.map(alertRow) });
     },
+    onRevealReason(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+      this.setData({ revealReason: e.detail.value });
+    },
     async reveal(
       e: WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { id: string }>,
     ) {
       const scanId = e.currentTarget.dataset.id;
+      const reason = this.data.revealReason.trim();
+      if (!reason) {
+        this.setData({ message: '请先填写查阅事由（将记入审计）' });
+        return;
+      }
       const reply = await callCloud('records', 'reveal', {
         actingPositionId: this.data.actingPositionId,
         scanId,
-        reason: '流行病学调查',
+        reason,
       });
       if (!reply.ok) {
         this.setData({ message: reply.error.message, revealed: null });

@@ -72,19 +72,24 @@ Component({
       }
       await this.refresh();
     },
-    async refresh() {
+    refresh() {
+      return this.page(null);
+    },
+    more() {
+      return this.page(this.data.next);
+    },
+    async page(cursor: string | null) {
       const reply = await callCloud('org', 'subordinates', {
         actingPositionId: this.data.actingPositionId,
         limit: 50,
+        ...(cursor ? { cursor } : {}),
       });
       if (!reply.ok) {
         this.setData({ message: reply.error.message });
         return;
       }
-      this.setData({
-        rows: reply.data.items.map((p) => rowOf(p, this.data.actingPositionId, this.data.actingRole)),
-        next: reply.data.next,
-      });
+      const rows = reply.data.items.map((p) => rowOf(p, this.data.actingPositionId, this.data.actingRole));
+      this.setData({ rows: cursor ? [...this.data.rows, ...rows] : rows, next: reply.data.next });
     },
     onField(e: WechatMiniprogram.CustomEvent<{ value: string }, Record<string, never>, { field: string }>) {
       this.setData({ [`form.${e.currentTarget.dataset.field}`]: e.detail.value });
