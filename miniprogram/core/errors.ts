@@ -38,10 +38,6 @@ export type ErrorCode = keyof typeof ERROR_MESSAGES;
 
 export const ERROR_CODES = Object.keys(ERROR_MESSAGES) as ErrorCode[];
 
-export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_MESSAGES, value);
-}
-
 /** Per-field reasons for form errors, e.g. `{ idNumber: 'checksum' }`. */
 export type FieldErrors = Record<string, string>;
 

@@ -19,12 +19,3 @@ export function greatCircleMeters(a: Coordinates, b: Coordinates, radius = EARTH
     Math.cos(toRadians(a.latitude)) * Math.cos(toRadians(b.latitude)) * Math.sin(dLon / 2) ** 2;
   return 2 * radius * Math.asin(Math.min(1, Math.sqrt(h)));
 }
-
-export function isValidCoordinates(value: Coordinates): boolean {
-  return (
-    Number.isFinite(value.latitude) &&
-    Number.isFinite(value.longitude) &&
-    Math.abs(value.latitude) <= 90 &&
-    Math.abs(value.longitude) <= 180
-  );
-}

@@ -36,6 +36,9 @@ export type Symptom = (typeof SYMPTOMS)[number];
 /** Rule 4: 体温 ≥ 37.3 摄氏度 is abnormal. */
 export const FEVER_THRESHOLD_C = 37.3;
 
+/** A temperature a person can have, °C: anything else is a mistake (TEMPERATURE_INVALID). */
+export const PLAUSIBLE_TEMPERATURE_C = { min: 34, max: 43 };
+
 export type ColorReason =
   | 'national_normal'
   | 'confirmed'

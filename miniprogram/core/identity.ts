@@ -112,8 +112,3 @@ export function maskPhone(phone: string): string {
   if (phone.length !== 11) return '*'.repeat(phone.length);
   return phone.slice(0, 3) + '****' + phone.slice(-4);
 }
-
-/** The birth date of a valid ID number, `YYYY-MM-DD`. */
-export function birthDateOf(id: string): string {
-  return `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
-}

@@ -39,3 +39,11 @@ export type DisableReason = (typeof DISABLE_REASONS)[number];
 
 /** Default geofence radius of a site, in metres (API.md `goOnDuty`). */
 export const DEFAULT_SITE_RADIUS_M = 1000;
+
+/** Which roles each role may create (rule 6; API.md `createPosition`). */
+export const CREATABLE_ROLES: Record<Role, readonly Role[]> = {
+  initiator: ['senior'],
+  senior: ['intermediate', 'ordinary'],
+  intermediate: ['ordinary'],
+  ordinary: [],
+};

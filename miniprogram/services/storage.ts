@@ -2,7 +2,6 @@
 export const STORAGE_KEYS = {
   code: 'jxm.code.v1',
   scanQueue: 'jxm.scanQueue.v1',
-  duty: 'jxm.duty.v1',
 } as const;
 
 export function load<T>(key: string, fallback: T): T {

@@ -1,3 +1,5 @@
+import { SHANGHAI_OFFSET_MS } from '../../miniprogram/core/calendar';
+
 /**
  * Timer triggers from each function's config.json, in WeChat Cloud's seven-field cron form
  * (`second minute hour day-of-month month day-of-week year`, evaluated in UTC+8 as WeChat Cloud does), run on
@@ -60,7 +62,7 @@ export function parseCron(expression: string): (at: Date) => boolean {
   if (parts.length !== 7) throw new Error(`cron needs 7 fields (s m h dom mon dow year): ${expression}`);
   const [sec, min, hour, dom, month, dow, year] = parts.map((p, i) => parseField(p, i));
   return (at) => {
-    const t = new Date(at.getTime() + 8 * 3600_000); // UTC+8 wall clock read through UTC getters
+    const t = new Date(at.getTime() + SHANGHAI_OFFSET_MS); // UTC+8 wall clock read through UTC getters
     return (
       sec(t.getUTCSeconds()) &&
       min(t.getUTCMinutes()) &&

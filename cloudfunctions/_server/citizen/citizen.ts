@@ -7,7 +7,7 @@ import {
   STEP_WINDOW,
   seedValidUntil,
 } from '../../../miniprogram/core/dynamic-code';
-import type { Symptom } from '../../../miniprogram/core/health-code.rules';
+import { PLAUSIBLE_TEMPERATURE_C, type Symptom } from '../../../miniprogram/core/health-code.rules';
 import type { CheckInDoc, PersonDoc, ScanDoc, StoredSeed } from '../db/documents';
 import { pageNewestFirst } from '../db/paging';
 import { Repository } from '../db/repository';
@@ -17,9 +17,6 @@ import { changeHealthFacts, factsOf } from '../health/health-facts';
 import { newSeed, seal, unseal } from '../privacy/personal-data';
 import type { RequestContext, SystemContext } from '../router';
 import { nationalFactsFor } from './register';
-
-/** API.md `checkIn`: a self-reported temperature must be plausible. */
-const CHECK_IN_TEMPERATURE = { min: 34, max: 43 };
 
 export async function requireCitizen(ctx: RequestContext): Promise<PersonDoc> {
   const person = await new Repository<PersonDoc>(ctx.db, 'persons').first({ openid: ctx.openid });
@@ -87,7 +84,7 @@ export async function checkIn(
   const temperature = params.temperature ?? null;
   if (
     temperature !== null &&
-    (temperature < CHECK_IN_TEMPERATURE.min || temperature > CHECK_IN_TEMPERATURE.max)
+    (temperature < PLAUSIBLE_TEMPERATURE_C.min || temperature > PLAUSIBLE_TEMPERATURE_C.max)
   ) {
     throw new DomainError('TEMPERATURE_INVALID', undefined, { temperature: 'range' });
   }

@@ -14,7 +14,6 @@ export type SortOrder = Array<[field: string, direction: 'asc' | 'desc']>;
 export interface FindOptions {
   orderBy?: SortOrder;
   limit?: number;
-  skip?: number;
 }
 
 /** WeChat Cloud answers a unique-index violation with errCode -502001 and MongoDB's E11000 message. */
@@ -44,7 +43,6 @@ export class Repository<T extends Identified> {
   async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
     let query = this.collection().where(filter);
     for (const [field, direction] of options.orderBy ?? []) query = query.orderBy(field, direction);
-    if (options.skip) query = query.skip(options.skip);
     query = query.limit(options.limit ?? 100);
     const res = await query.get();
     return res.data as T[];

@@ -63,8 +63,9 @@ export async function importRiskList(
     }
     const quarantined = row.status === 'close_contact' || row.status === 'quarantine';
     // the last row for a person wins, as in the list itself
-    byHash.set(blindIndex(keys, 'id', id.value), {
-      idHash: blindIndex(keys, 'id', id.value),
+    const idHash = blindIndex(keys, 'id', id.value);
+    byHash.set(idHash, {
+      idHash,
       status: row.status,
       quarantineUntil: quarantined ? (row.quarantineUntil ?? null) : null,
     });

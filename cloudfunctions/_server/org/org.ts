@@ -3,6 +3,7 @@
  * replacement, disabling and activation. Senior applications are in applications.ts.
  */
 import type { OrgParams, OrgReplies } from '../../../miniprogram/core/contracts/org.contract';
+import { ROLES } from '../../../miniprogram/core/org';
 import { DEFAULT_SITE_RADIUS_M } from '../../../miniprogram/core/org';
 import { checkUscc } from '../../../miniprogram/core/uscc';
 import { requireCitizen } from '../citizen/citizen';
@@ -27,8 +28,6 @@ import {
   sitesOf,
   type Tx,
 } from './positions';
-
-const ALL_ROLES = ['initiator', 'senior', 'intermediate', 'ordinary'] as const;
 
 export async function createSite(
   params: OrgParams<'createSite'>,
@@ -91,7 +90,7 @@ export async function createPosition(
   params: OrgParams<'createPosition'>,
   ctx: RequestContext,
 ): Promise<OrgReplies['createPosition']> {
-  const actor = await actingPosition(ctx, params.actingPositionId, ALL_ROLES);
+  const actor = await actingPosition(ctx, params.actingPositionId, ROLES);
   if (!CREATABLE_ROLES[actor.role].includes(params.role)) throw new DomainError('FORBIDDEN');
   const site = await siteInActorScope(ctx, actor, params.siteId);
   const holder = invitedHolder(ctx.ports.keys(), params.holderName, params.holderPhone);
@@ -327,7 +326,7 @@ export async function subordinates(
   params: OrgParams<'subordinates'>,
   ctx: RequestContext,
 ): Promise<OrgReplies['subordinates']> {
-  const actor = await actingPosition(ctx, params.actingPositionId, ALL_ROLES);
+  const actor = await actingPosition(ctx, params.actingPositionId, ROLES);
   const root =
     params.positionId && params.positionId !== actor._id
       ? await positionBelow(ctx, actor, params.positionId)

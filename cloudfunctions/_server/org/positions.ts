@@ -6,7 +6,7 @@
 import { randomInt } from 'node:crypto';
 import type { FieldErrors } from '../../../miniprogram/core/errors';
 import { checkName, checkPhone, maskName, maskPhone } from '../../../miniprogram/core/identity';
-import type { Role } from '../../../miniprogram/core/org';
+import { CREATABLE_ROLES } from '../../../miniprogram/core/org';
 import type { SmsTemplate } from '../../../miniprogram/core/sms';
 import type { CloudDatabase } from '../cloud';
 import type { InviteDoc, PositionDoc, PositionHolder, SiteDoc, SmsOutboxDoc } from '../db/documents';
@@ -16,13 +16,7 @@ import { blindIndex, randomId, seal, type KeyRing } from '../privacy/personal-da
 import type { SystemContext } from '../router';
 import { smsMessage } from '../sms/outbox';
 
-/** Which roles each role may create (rule 6; API.md `createPosition`). */
-export const CREATABLE_ROLES: Record<Role, readonly Role[]> = {
-  initiator: ['senior'],
-  senior: ['intermediate', 'ordinary'],
-  intermediate: ['ordinary'],
-  ordinary: [],
-};
+export { CREATABLE_ROLES };
 
 export const INVITE_LIFETIME_MS = 72 * 3600_000;
 /** No 0/O, 1/I/L: read aloud or typed from a screen without mistakes. */

@@ -4,6 +4,7 @@
  * provincial office's authorisation (a grant) and an audit row for every call.
  */
 import type { RecordsParams, RecordsReplies } from '../../../miniprogram/core/contracts/records.contract';
+import { ROLES } from '../../../miniprogram/core/org';
 import type { Color } from '../../../miniprogram/core/health-code.rules';
 import { audit, auditRow } from '../audit';
 import type { HealthTx as Tx } from '../health/health-facts';
@@ -16,7 +17,6 @@ import { positionsOf, siteInActorScope } from '../org/positions';
 import { randomId, unseal } from '../privacy/personal-data';
 import type { RequestContext } from '../router';
 
-const ALL_ROLES = ['initiator', 'senior', 'intermediate', 'ordinary'] as const;
 /** Site × colour groups of one stats query. */
 const STATS_GROUPS = 10_000;
 
@@ -32,7 +32,7 @@ export async function scans(
   params: RecordsParams<'scans'>,
   ctx: RequestContext,
 ): Promise<RecordsReplies['scans']> {
-  const actor = await actingPosition(ctx, params.actingPositionId, ALL_ROLES);
+  const actor = await actingPosition(ctx, params.actingPositionId, ROLES);
   // a site outside the actor's rights is FORBIDDEN, not an empty list (API.md section 2)
   if (params.siteId) await siteInActorScope(ctx, actor, params.siteId);
   const filter: Record<string, unknown> = {
@@ -61,7 +61,7 @@ export async function stats(
   params: RecordsParams<'stats'>,
   ctx: RequestContext,
 ): Promise<RecordsReplies['stats']> {
-  const actor = await actingPosition(ctx, params.actingPositionId, ALL_ROLES);
+  const actor = await actingPosition(ctx, params.actingPositionId, ROLES);
   if (params.from.getTime() > params.to.getTime())
     throw new DomainError('BAD_REQUEST', undefined, { to: 'range' });
   const $ = ctx.db.command.aggregate;
@@ -104,7 +104,7 @@ export async function alerts(
   params: RecordsParams<'alerts'>,
   ctx: RequestContext,
 ): Promise<RecordsReplies['alerts']> {
-  const actor = await actingPosition(ctx, params.actingPositionId, ALL_ROLES);
+  const actor = await actingPosition(ctx, params.actingPositionId, ROLES);
   const page = await pageNewestFirst<AlertDoc>(ctx.db, 'alerts', { scopeAncestors: actor._id }, 'at', params);
   return {
     items: page.items.map((a) => ({
@@ -157,7 +157,7 @@ export async function reveal(
   params: RecordsParams<'reveal'>,
   ctx: RequestContext,
 ): Promise<RecordsReplies['reveal']> {
-  const actor = await actingPosition(ctx, params.actingPositionId, ALL_ROLES);
+  const actor = await actingPosition(ctx, params.actingPositionId, ROLES);
   const _ = ctx.db.command;
   const grant = await new Repository<GrantDoc>(ctx.db, 'grants').first(
     { granteePositionId: actor._id, expiresAt: _.gt(ctx.now) },

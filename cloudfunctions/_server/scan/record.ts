@@ -8,7 +8,6 @@
  * non-green, fever or replayed scan raises an alert for everyone above the scanner (rule 15).
  */
 import type { ScanParams, ScanReplies } from '../../../miniprogram/core/contracts/scan.contract';
-import { GATE_TEMPERATURE } from '../../../miniprogram/core/contracts/scan.contract';
 import { shanghaiDate } from '../../../miniprogram/core/calendar';
 import {
   LATE_SYNC_MAX_MS,
@@ -20,6 +19,7 @@ import {
 import type { FieldErrors } from '../../../miniprogram/core/errors';
 import {
   FEVER_THRESHOLD_C,
+  PLAUSIBLE_TEMPERATURE_C,
   gateDecision,
   withTemperature,
   type Color,
@@ -159,7 +159,7 @@ export async function record(
   const earlier = await scans.get(params.scanId);
   if (earlier) return answerDuplicate(ctx, earlier, params.positionId);
 
-  if (params.temperature < GATE_TEMPERATURE.min || params.temperature > GATE_TEMPERATURE.max) {
+  if (params.temperature < PLAUSIBLE_TEMPERATURE_C.min || params.temperature > PLAUSIBLE_TEMPERATURE_C.max) {
     throw new DomainError('TEMPERATURE_INVALID', undefined, { temperature: 'range' });
   }
   if ((params.qr === undefined) === (params.guest === undefined)) {

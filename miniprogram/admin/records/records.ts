@@ -4,7 +4,8 @@
  */
 import type { RecordsReplies } from '../../core/contracts/records.contract';
 import { COLOR_NAMES, type Color } from '../../core/health-code.rules';
-import { decisionText, shanghaiClock } from '../../core/views/health-code.view';
+import { shanghaiClock, startOfShanghaiDay } from '../../core/calendar';
+import { decisionText } from '../../core/views/health-code.view';
 import { callCloud } from '../../services/cloud';
 
 type ScanItem = RecordsReplies['scans']['items'][number];
@@ -24,11 +25,6 @@ const alertRow = (a: AlertItem) => ({
   detail: `${a.site.name} · ${COLOR_NAMES[a.color]} · ${a.temperature}℃`,
   when: shanghaiClock(new Date(a.at)),
 });
-
-function startOfShanghaiDay(now: Date): Date {
-  const local = new Date(now.getTime() + 8 * 3600_000);
-  return new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()) - 8 * 3600_000);
-}
 
 Component({
   data: {

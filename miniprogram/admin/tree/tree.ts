@@ -3,19 +3,12 @@
  * scanner (the invite code is shown once), disable (optionally with everything below), activate, replace.
  */
 import type { OrgReplies } from '../../core/contracts/org.contract';
-import { ROLE_NAMES, type Role } from '../../core/org';
+import { CREATABLE_ROLES, ROLE_NAMES, type Role } from '../../core/org';
 import { DISABLE_REASON_TEXT } from '../../core/sms';
 import { fieldHints } from '../../core/views/form-errors.view';
 import { callCloud } from '../../services/cloud';
 
 type Sub = OrgReplies['subordinates']['items'][number];
-
-const CREATABLE: Record<Role, Role[]> = {
-  initiator: ['senior'],
-  senior: ['intermediate', 'ordinary'],
-  intermediate: ['ordinary'],
-  ordinary: [],
-};
 
 function rowOf(p: Sub, actingId: string, actingRole: Role) {
   const status =
@@ -62,7 +55,7 @@ Component({
         ? roles.data.items.find((r) => r.positionId === this.data.actingPositionId)
         : undefined;
       if (acting) {
-        const creatable = CREATABLE[acting.role].map((value) => ({ value, label: ROLE_NAMES[value] }));
+        const creatable = CREATABLE_ROLES[acting.role].map((value) => ({ value, label: ROLE_NAMES[value] }));
         this.setData({
           actingRole: acting.role,
           actingSiteId: acting.site.id,

@@ -8,9 +8,6 @@ import { v, type Infer } from '../validation';
 export const GUEST_CATEGORIES = ['elderly', 'child', 'disabled', 'foreigner', 'other'] as const;
 export type GuestCategory = (typeof GUEST_CATEGORIES)[number];
 
-/** A plausible temperature taken at a gate, °C (API.md `record`: anything else is TEMPERATURE_INVALID). */
-export const GATE_TEMPERATURE = { min: 34, max: 43 };
-
 const id = v.string({ max: 64 });
 
 export const scanParams = {

@@ -26,10 +26,7 @@ export function colorView(color: Color, reason: ColorReason): ColorView {
   return { color, name: COLOR_NAMES[color], meaning: MEANING[color], reason: COLOR_REASON_TEXT[reason] };
 }
 
-/** `2026-11-27 08:05:09` in Asia/Shanghai. */
-export function shanghaiClock(at: Date): string {
-  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
-}
+export { shanghaiClock } from '../calendar';
 
 export function decisionText(decision: 'allow' | 'deny'): string {
   return decision === 'allow' ? '准予通行' : '禁止通行';
