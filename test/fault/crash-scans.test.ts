@@ -3,7 +3,6 @@
  * every client retries what was not acknowledged with the same scanId until a restarted cloud answers. Every
  * acknowledged scan is there exactly once, and nothing was written twice (one scan, at most one alert per scanId).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,33 +10,16 @@ import { COLLECTIONS } from '../../cloudfunctions/_server/db/collections';
 import { Store } from '../../tools/local-cloud/db/store';
 import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
 import { call } from '../helpers/local-cloud';
+import { startLocalCloudProcess, stopLocalCloudProcess } from '../helpers/local-cloud-process';
 import { report } from '../helpers/report';
 import { buildWorld, citizenWithCode, onDuty } from '../helpers/world';
 
-const MAIN = join(__dirname, '..', '..', 'tools', 'local-cloud', 'dist', 'main.js');
-
-function start(dataDir: string, port: number): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [MAIN], {
-    env: {
-      ...process.env,
-      JXM_PORT: String(port),
-      JXM_DATA_DIR: dataDir,
-      JXM_TIMERS: 'off',
-      JXM_BOOTSTRAP_OPENID: 'crash-initiator',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+const start = (dataDir: string, port: number) =>
+  startLocalCloudProcess({
+    JXM_PORT: String(port),
+    JXM_DATA_DIR: dataDir,
+    JXM_BOOTSTRAP_OPENID: 'crash-initiator',
   });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (match) resolve({ child, url: match[1] });
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`local cloud exited (${code}) before listening:\n${out}`)));
-  });
-}
 
 it('should keep every acknowledged scan exactly once through SIGKILL and client retries', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'jxm-crash-scans-'));
@@ -91,18 +73,14 @@ it('should keep every acknowledged scan exactly once through SIGKILL and client 
 
   const clients = Array.from({ length: 6 }, (_, n) => client(n));
   await new Promise((resolve) => setTimeout(resolve, 1200));
-  const exited = new Promise((resolve) => cloud.child.once('exit', resolve));
-  cloud.child.kill('SIGKILL');
-  await exited;
+  await stopLocalCloudProcess(cloud.child, 'SIGKILL');
   const ackedBeforeKill = acknowledged.size;
   // the same port, so that the clients' retries reach the restarted cloud
   cloud = await start(dataDir, port);
   await new Promise((resolve) => setTimeout(resolve, 800));
   stop = true;
   await Promise.all(clients);
-  const stopped = new Promise((resolve) => cloud.child.once('exit', resolve));
-  cloud.child.kill('SIGTERM');
-  await stopped;
+  await stopLocalCloudProcess(cloud.child, 'SIGTERM');
 
   const store = new Store(join(dataDir, 'cloud.db'), COLLECTIONS);
   try {

@@ -3,39 +3,21 @@
  * then every acknowledged write is found after a restart and SQLite's integrity check is clean.
  */
 import { report } from '../helpers/report';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COLLECTIONS } from '../../cloudfunctions/_server/db/collections';
 import { Store } from '../../tools/local-cloud/db/store';
 import { FIXTURE_FUNCTIONS, call } from '../helpers/local-cloud';
+import { startLocalCloudProcess, stopLocalCloudProcess } from '../helpers/local-cloud-process';
 
-const MAIN = join(__dirname, '..', '..', 'tools', 'local-cloud', 'dist', 'main.js');
-
-function startProcess(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [MAIN], {
-    env: {
-      ...process.env,
-      JXM_PORT: '0',
-      JXM_DATA_DIR: dataDir,
-      JXM_FUNCTIONS_DIR: FIXTURE_FUNCTIONS,
-      JXM_TIMERS: 'off',
-      JXM_BOOTSTRAP_OPENID: '',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+const startProcess = (dataDir: string) =>
+  startLocalCloudProcess({
+    JXM_PORT: '0',
+    JXM_DATA_DIR: dataDir,
+    JXM_FUNCTIONS_DIR: FIXTURE_FUNCTIONS,
+    JXM_BOOTSTRAP_OPENID: '',
   });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (match) resolve({ child, url: match[1] });
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`local cloud exited (${code}) before listening:\n${out}`)));
-  });
-}
 
 it('keeps every acknowledged write through SIGKILL, with a clean integrity check', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'jxm-crash-'));
@@ -56,10 +38,9 @@ it('keeps every acknowledged write through SIGKILL, with a clean integrity check
   };
   const clients = Array.from({ length: 6 }, (_, n) => client(n));
   await new Promise((resolve) => setTimeout(resolve, 1500));
-  const exited = new Promise((resolve) => first.child.once('exit', resolve));
-  first.child.kill('SIGKILL');
+  const killing = stopLocalCloudProcess(first.child, 'SIGKILL');
   killed = true;
-  await exited;
+  await killing;
   await Promise.all(clients);
   expect(acknowledged.size).toBeGreaterThan(50);
   report(`crash test: ${acknowledged.size} writes acknowledged before SIGKILL`);
@@ -72,9 +53,7 @@ it('keeps every acknowledged write through SIGKILL, with a clean integrity check
     });
     expect(count.body.data!.total).toBeGreaterThanOrEqual(acknowledged.size);
   } finally {
-    const stopped = new Promise((resolve) => second.child.once('exit', resolve));
-    second.child.kill('SIGTERM');
-    await stopped;
+    await stopLocalCloudProcess(second.child, 'SIGTERM');
   }
 
   const store = new Store(join(dataDir, 'cloud.db'), COLLECTIONS);

@@ -13,7 +13,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { UsageError, readEnv, parseArgs, run } = require('./env');
-const { readJson, loadProject, listFiles, formatBytes, count, table } = require('./project');
+const { ciProject, readJson, loadProject, listFiles, formatBytes, count, table } = require('./project');
 
 const UPLOADED = ['index.js', 'package.json', 'package-lock.json', 'config.json'];
 
@@ -135,13 +135,7 @@ async function main() {
   if (problems.length) throw new UsageError(`Not deploying:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
 
   const ci = require('miniprogram-ci');
-  const ciProject = new ci.Project({
-    appid: env.appid,
-    type: 'miniProgram',
-    projectPath: project.dir,
-    privateKeyPath: env.keyPath,
-    ignores: ['node_modules/**/*'],
-  });
+  const uploadable = ciProject(env, project.dir);
   /** @type {string[]} */
   const done = [];
   for (const fn of functions) {
@@ -150,7 +144,7 @@ async function main() {
     try {
       const result = await ci.cloud
         .uploadFunction({
-          project: ciProject,
+          project: uploadable,
           env: env.cloudEnv,
           name: fn.name,
           path: staged,
@@ -166,7 +160,7 @@ async function main() {
     }
     for (const trigger of fn.triggers) {
       const message = await ci.cloud.createTimeTrigger({
-        project: ciProject,
+        project: uploadable,
         envId: env.cloudEnv,
         functionName: fn.name,
         triggersConfig: [{ name: trigger.name, type: trigger.type, config: trigger.config }],

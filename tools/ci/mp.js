@@ -11,7 +11,16 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { UsageError, readEnv, parseArgs, run } = require('./env');
-const { loadProject, packedFiles, packedNpm, packagesOf, formatBytes, count, table } = require('./project');
+const {
+  ciProject,
+  loadProject,
+  packedFiles,
+  packedNpm,
+  packagesOf,
+  formatBytes,
+  count,
+  table,
+} = require('./project');
 
 /** Everything wrong with the project that would make the upload fail or ship without its npm packages. */
 function checkProject(/** @type {import('./project').Project} */ project, /** @type {Set<string>} */ packed) {
@@ -103,15 +112,9 @@ async function main() {
   if (problems.length) throw new UsageError(`Not uploading:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
 
   const ci = require('miniprogram-ci');
-  const ciProject = new ci.Project({
-    appid: env.appid,
-    type: 'miniProgram',
-    projectPath: project.dir,
-    privateKeyPath: env.keyPath,
-    ignores: ['node_modules/**/*'],
-  });
+  const uploadable = ciProject(env, project.dir);
   const common = {
-    project: ciProject,
+    project: uploadable,
     desc: env.desc || (action === 'upload' ? `吉事办 ${env.version}` : 'preview'),
     robot: env.robot,
     setting: { useProjectConfig: true },

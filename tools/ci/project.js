@@ -192,7 +192,24 @@ function table(rows, right = []) {
     .join('\n');
 }
 
+/**
+ * miniprogram-ci's project for real uploads: the appid and the key from the environment, never from the repo.
+ * @param {{ appid: string, keyPath: string }} env
+ * @param {string} dir
+ */
+function ciProject(env, dir) {
+  const ci = require('miniprogram-ci');
+  return new ci.Project({
+    appid: env.appid,
+    type: 'miniProgram',
+    projectPath: dir,
+    privateKeyPath: env.keyPath,
+    ignores: ['node_modules/**/*'],
+  });
+}
+
 module.exports = {
+  ciProject,
   readJson,
   loadProject,
   listFiles,
