@@ -16,6 +16,9 @@ export function cloudSdk(): typeof cloud {
 
 export type CloudDatabase = ReturnType<typeof cloud.database>;
 
+/** What db.runTransaction hands its callback: collections whose doc() reads and writes join the transaction. */
+export type Tx = { collection(name: string): ReturnType<CloudDatabase['collection']> };
+
 export function database(): CloudDatabase {
   return cloudSdk().database();
 }

@@ -15,6 +15,7 @@ import { DomainError } from '../envelope';
 import { isServiceUnavailable } from '../ports';
 import { changeHealthFacts, factsOf } from '../health/health-facts';
 import { newSeed, seal, unseal } from '../privacy/personal-data';
+import type { Tx } from '../cloud';
 import type { RequestContext, SystemContext } from '../router';
 import { nationalFactsFor } from './register';
 
@@ -100,16 +101,14 @@ export async function checkIn(
     at: ctx.now,
   };
   const { _id, ...content } = record;
-  await ctx.db.runTransaction(
-    async (tx: { collection(name: string): ReturnType<RequestContext['db']['collection']> }) => {
-      // the same day's earlier check-in is replaced (rule 1: one declaration a day)
-      await tx.collection('checkins').doc(_id).set({ data: content });
-      await tx
-        .collection('persons')
-        .doc(person._id)
-        .update({ data: { latestCheckIn: ctx.db.command.set({ date, symptoms }), updatedAt: ctx.now } });
-    },
-  );
+  await ctx.db.runTransaction(async (tx: Tx) => {
+    // the same day's earlier check-in is replaced (rule 1: one declaration a day)
+    await tx.collection('checkins').doc(_id).set({ data: content });
+    await tx
+      .collection('persons')
+      .doc(person._id)
+      .update({ data: { latestCheckIn: ctx.db.command.set({ date, symptoms }), updatedAt: ctx.now } });
+  });
   return { date, color: person.color };
 }
 
@@ -125,22 +124,18 @@ export async function code(ctx: RequestContext): Promise<CitizenReplies['code']>
   const person = await upgradeIfUnverified(ctx, await requireCitizen(ctx));
   const keys = ctx.ports.keys();
   const seed = newSeed();
-  await ctx.db.runTransaction(
-    async (tx: { collection(name: string): ReturnType<RequestContext['db']['collection']> }) => {
-      const persons = tx.collection('persons');
-      const { data } = await persons.doc(person._id).get();
-      const current = data as unknown as PersonDoc;
-      // the previous seed stays valid for 5 more minutes; a seed is issued for 7 days
-      const seeds = keptSeeds(
-        current.seeds.map((s) => (s.supersededAt ? s : { ...s, supersededAt: ctx.now })),
-        ctx.now,
-      );
-      seeds.push({ seed: seal(keys, seed), issuedAt: ctx.now, supersededAt: null });
-      await persons
-        .doc(person._id)
-        .update({ data: { seeds: ctx.db.command.set(seeds), updatedAt: ctx.now } });
-    },
-  );
+  await ctx.db.runTransaction(async (tx: Tx) => {
+    const persons = tx.collection('persons');
+    const { data } = await persons.doc(person._id).get();
+    const current = data as unknown as PersonDoc;
+    // the previous seed stays valid for 5 more minutes; a seed is issued for 7 days
+    const seeds = keptSeeds(
+      current.seeds.map((s) => (s.supersededAt ? s : { ...s, supersededAt: ctx.now })),
+      ctx.now,
+    );
+    seeds.push({ seed: seal(keys, seed), issuedAt: ctx.now, supersededAt: null });
+    await persons.doc(person._id).update({ data: { seeds: ctx.db.command.set(seeds), updatedAt: ctx.now } });
+  });
   return {
     codeId: person.codeId,
     seed,

@@ -28,6 +28,7 @@ import { DomainError } from '../envelope';
 import { logEvent } from '../log';
 import { isServiceUnavailable } from '../ports';
 import { blindIndex, randomId, seal } from '../privacy/personal-data';
+import type { Tx } from '../cloud';
 import type { RequestContext, SystemContext } from '../router';
 import { codeEvent } from '../health/health-facts';
 
@@ -141,14 +142,12 @@ export async function register(
     updatedAt: ctx.now,
   };
   try {
-    await ctx.db.runTransaction(
-      async (tx: { collection(name: string): ReturnType<RequestContext['db']['collection']> }) => {
-        await tx.collection('persons').add({ data: person });
-        await tx.collection('code_events').add({
-          data: codeEvent(person._id, null, decision, 'system:register', ctx.now),
-        });
-      },
-    );
+    await ctx.db.runTransaction(async (tx: Tx) => {
+      await tx.collection('persons').add({ data: person });
+      await tx.collection('code_events').add({
+        data: codeEvent(person._id, null, decision, 'system:register', ctx.now),
+      });
+    });
   } catch (err) {
     // two registrations racing: the unique indexes let exactly one through
     const code = duplicateCode(err);

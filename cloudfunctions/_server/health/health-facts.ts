@@ -5,6 +5,7 @@
  */
 import { colorOf, type ColorDecision, type HealthFacts } from '../../../miniprogram/core/health-code.rules';
 import type { CodeEventDoc, PersonDoc } from '../db/documents';
+import type { Tx } from '../cloud';
 import type { SystemContext } from '../router';
 import { randomId } from '../privacy/personal-data';
 
@@ -22,8 +23,6 @@ export function codeEvent(
   return { _id: randomId(12), personId, from, to: decision.color, reason: decision.reason, actor, at };
 }
 
-export type HealthTx = { collection(name: string): ReturnType<SystemContext['db']['collection']> };
-
 export interface FactsChange {
   person: PersonDoc;
   /** The color changed (and one event was appended). */
@@ -35,7 +34,7 @@ export interface FactsChange {
  * one commit). `change` returns null to leave the person as is. Throws if the person does not exist.
  */
 export async function changeHealthFactsIn(
-  tx: HealthTx,
+  tx: Tx,
   ctx: SystemContext,
   personId: string,
   change: (facts: HealthFacts, person: PersonDoc) => HealthFacts | null,
@@ -89,10 +88,10 @@ export async function changeHealthFacts(
   personId: string,
   change: (facts: HealthFacts, person: PersonDoc) => HealthFacts | null,
   actor: string,
-  inside?: (tx: HealthTx, person: PersonDoc) => Promise<void>,
+  inside?: (tx: Tx, person: PersonDoc) => Promise<void>,
   alongside: Partial<PersonDoc> = {},
 ): Promise<FactsChange> {
-  return ctx.db.runTransaction(async (tx: HealthTx) => {
+  return ctx.db.runTransaction(async (tx: Tx) => {
     const result = await changeHealthFactsIn(tx, ctx, personId, change, actor, alongside);
     if (inside) await inside(tx, result.person);
     return result;

@@ -18,7 +18,8 @@ import { DomainError } from '../envelope';
 import { actingPosition } from '../org/acting-position';
 import { blindIndex } from '../privacy/personal-data';
 import type { RequestContext } from '../router';
-import { changeHealthFacts, changeHealthFactsIn, type HealthTx } from './health-facts';
+import type { Tx } from '../cloud';
+import { changeHealthFacts, changeHealthFactsIn } from './health-facts';
 
 /** Look-ups per query: the server SDK returns at most 1000 documents; stay well below. */
 const BATCH = 500;
@@ -108,7 +109,7 @@ export async function importRiskList(
       [...flagWrites.map((row) => ({ row, personId: null as string | null })), ...personWrites],
       TX_WRITES,
     )) {
-      await ctx.db.runTransaction(async (tx: HealthTx) => {
+      await ctx.db.runTransaction(async (tx: Tx) => {
         for (const { row, personId } of writes) {
           if (personId === null) {
             const { idHash, ...content } = row;

@@ -25,6 +25,7 @@ import {
   positionBelow,
   positionsOf,
   siteInActorScope,
+  sitesById,
   sitesOf,
   type Tx,
 } from './positions';
@@ -338,12 +339,9 @@ export async function subordinates(
     'createdAt',
     params,
   );
-  const _ = ctx.db.command;
-  const siteIds = [...new Set(page.items.map((p) => p.siteId))];
-  const sites = new Map(
-    (siteIds.length ? await sitesOf(ctx.db).find({ _id: _.in(siteIds) }, { limit: siteIds.length }) : []).map(
-      (s) => [s._id, s],
-    ),
+  const sites = await sitesById(
+    ctx.db,
+    page.items.map((p) => p.siteId),
   );
   return {
     items: page.items.map((p) => ({

@@ -8,7 +8,7 @@ import type { FieldErrors } from '../../../miniprogram/core/errors';
 import { checkName, checkPhone, maskName, maskPhone } from '../../../miniprogram/core/identity';
 import { CREATABLE_ROLES } from '../../../miniprogram/core/org';
 import type { SmsTemplate } from '../../../miniprogram/core/sms';
-import type { CloudDatabase } from '../cloud';
+import type { CloudDatabase, Tx } from '../cloud';
 import type { InviteDoc, PositionDoc, PositionHolder, SiteDoc, SmsOutboxDoc } from '../db/documents';
 import { Repository } from '../db/repository';
 import { DomainError } from '../envelope';
@@ -25,6 +25,14 @@ const INVITE_LENGTH = 10;
 
 export const positionsOf = (db: CloudDatabase) => new Repository<PositionDoc>(db, 'positions');
 export const sitesOf = (db: CloudDatabase) => new Repository<SiteDoc>(db, 'sites');
+
+/** The sites of these positions (or any ids), by id, in one query. */
+export async function sitesById(db: CloudDatabase, ids: string[]): Promise<Map<string, SiteDoc>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const found = await sitesOf(db).find({ _id: db.command.in(unique) }, { limit: unique.length });
+  return new Map(found.map((s) => [s._id, s]));
+}
 
 /** The actor is an ancestor of the position (everything below the actor). */
 export function isBelow(actor: PositionDoc, position: PositionDoc): boolean {
@@ -105,7 +113,7 @@ export function newInvite(
   };
 }
 
-export type Tx = { collection(name: string): ReturnType<CloudDatabase['collection']> };
+export type { Tx };
 
 export interface PositionChange {
   /** Fields to set on the position. */

@@ -4,7 +4,7 @@
  */
 import type { RecordsParams, RecordsReplies } from '../../../miniprogram/core/contracts/records.contract';
 import { auditRow } from '../audit';
-import type { HealthTx as Tx } from '../health/health-facts';
+import type { Tx } from '../cloud';
 import type { CreditFlagDoc, PersonDoc } from '../db/documents';
 import { pageNewestFirst } from '../db/paging';
 import { Repository } from '../db/repository';

@@ -7,7 +7,7 @@ import type { RecordsParams, RecordsReplies } from '../../../miniprogram/core/co
 import { ROLES } from '../../../miniprogram/core/org';
 import type { Color } from '../../../miniprogram/core/health-code.rules';
 import { audit, auditRow } from '../audit';
-import type { HealthTx as Tx } from '../health/health-facts';
+import type { Tx } from '../cloud';
 import type { AlertDoc, GrantDoc, PersonDoc, ScanDoc } from '../db/documents';
 import { pageNewestFirst } from '../db/paging';
 import { Repository } from '../db/repository';

@@ -34,7 +34,8 @@ import {
 import type { AlertDoc, PersonDoc, ScanDoc, SiteDoc } from '../db/documents';
 import { Repository, isDuplicateKeyError } from '../db/repository';
 import { DomainError } from '../envelope';
-import { changeHealthFacts, factsOf, type HealthTx } from '../health/health-facts';
+import type { Tx } from '../cloud';
+import { changeHealthFacts, factsOf } from '../health/health-facts';
 import { positionsOf, sitesOf } from '../org/positions';
 import { hmacSha256Hex, seal, unseal } from '../privacy/personal-data';
 import type { RequestContext } from '../router';
@@ -88,8 +89,6 @@ function alertOf(scan: ScanDoc): AlertDoc | null {
     at: scan.scannedAt,
   };
 }
-
-type Tx = HealthTx;
 
 /** The scan and its alert (rule 15) in one write: either both are there, or neither. */
 async function insertScanIn(tx: Tx, scan: ScanDoc): Promise<void> {

@@ -3,17 +3,15 @@
  * duty as. Opening scan mode is a login: it counts as activity of each active position (rule 10).
  */
 import type { ScanReplies } from '../../../miniprogram/core/contracts/scan.contract';
-import { positionsOf, sitesOf } from '../org/positions';
+import { positionsOf, sitesById } from '../org/positions';
 import type { RequestContext } from '../router';
 
 export async function roles(ctx: RequestContext): Promise<ScanReplies['roles']> {
   const _ = ctx.db.command;
   const held = await positionsOf(ctx.db).find({ 'holder.openid': ctx.openid }, { limit: 100 });
-  const siteIds = [...new Set(held.map((p) => p.siteId))];
-  const sites = new Map(
-    (siteIds.length ? await sitesOf(ctx.db).find({ _id: _.in(siteIds) }, { limit: siteIds.length }) : []).map(
-      (s) => [s._id, s],
-    ),
+  const sites = await sitesById(
+    ctx.db,
+    held.map((p) => p.siteId),
   );
   const active = held.filter((p) => p.status === 'active').map((p) => p._id);
   if (active.length) {
