@@ -32,6 +32,8 @@ export const ERROR_MESSAGES = {
   INVITE_EXPIRED: '邀请码已过期',
   CONFLICT: '操作冲突，请刷新后重试',
   NO_GRANT: '未获得查阅授权或授权已过期',
+  LOCATION_REQUIRED: '未获取到当前位置，请开启定位后再扫码',
+  EPIDEMIC_ENDED: '本次疫情防控期已结束，吉祥码不再收集健康信息',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

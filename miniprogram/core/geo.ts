@@ -19,3 +19,20 @@ export function greatCircleMeters(a: Coordinates, b: Coordinates, radius = EARTH
     Math.cos(toRadians(a.latitude)) * Math.cos(toRadians(b.latitude)) * Math.sin(dLon / 2) ** 2;
   return 2 * radius * Math.asin(Math.min(1, Math.sqrt(h)));
 }
+
+/** A location as the phone reports it: `accuracy` is the radius of its uncertainty, metres (wx.getLocation). */
+export interface Fix extends Coordinates {
+  accuracy?: number;
+}
+
+/** The phone's own uncertainty is forgiven up to this much (API.md 2, v1.1): a worse fix proves nothing. */
+export const MAX_ACCURACY_ALLOWANCE_M = 500;
+
+/**
+ * Rule 7: a scanner deviates from the site when the fix lies farther from it than the site's radius, allowing for
+ * the fix's own accuracy up to 500 m (API.md section 2).
+ */
+export function deviatesFrom(site: { center: Coordinates; radiusM: number }, fix: Fix): boolean {
+  const allowance = Math.min(Math.max(fix.accuracy ?? 0, 0), MAX_ACCURACY_ALLOWANCE_M);
+  return greatCircleMeters(site.center, fix) > site.radiusM + allowance;
+}

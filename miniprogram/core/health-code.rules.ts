@@ -8,8 +8,14 @@
  * - green: otherwise;
  * - bw (black and white): the national platform could not be asked; identity is known, movement is recorded.
  *
- * A provincial decision (setColor) is newer information than the national flag it follows and decides until
- * the next national flag arrives; an on-site fever still turns a provincially green code yellow.
+ * A provincial decision (setColor) is newer information than the flag it follows and decides until the next
+ * flag (national, or of the province's risk list) arrives; an on-site fever still turns a provincially green code
+ * yellow.
+ *
+ * The national platform and the province's risk list (health.importRiskList) are separate sources (API.md 4,
+ * v1.1): each keeps its own flag, the color follows the more severe, a national `normal` never lifts a flag (it
+ * only turns bw into a verified color) and a list's `cleared` row lifts only the list's own flag. The national
+ * status is fresh for 6 hours (nationalAskDue).
  */
 
 export const COLORS = ['green', 'yellow', 'orange', 'red', 'bw'] as const;
@@ -26,7 +32,7 @@ export const COLOR_NAMES: Record<Color, string> = {
 export const NATIONAL_STATUSES = ['normal', 'close_contact', 'quarantine', 'suspected', 'confirmed'] as const;
 export type NationalStatus = (typeof NATIONAL_STATUSES)[number];
 
-/** What a risk list row may say (health.importRiskList). `cleared` lifts a national flag. */
+/** What a risk list row may say (health.importRiskList). `cleared` lifts the list's own earlier flag. */
 export const RISK_STATUSES = ['confirmed', 'suspected', 'close_contact', 'quarantine', 'cleared'] as const;
 export type RiskStatus = (typeof RISK_STATUSES)[number];
 
@@ -71,6 +77,23 @@ export interface NationalFacts {
   verified: boolean;
   /** Set when an orange code was released after its quarantine. */
   releasedAt: Date | null;
+  /**
+   * When the platform was last asked, answered or not (at most once a minute while it is down). Missing in
+   * documents written before v1.1: never asked.
+   */
+  askedAt?: Date | null;
+  /** When the platform last answered: its status is fresh for 6 hours from then. Missing: never (stale). */
+  answeredAt?: Date | null;
+}
+
+/** A flag of the province's own risk list (a `cleared` row leaves none). */
+export interface ListFlag {
+  status: Exclude<RiskStatus, 'cleared'>;
+  quarantineUntil: Date | null;
+  /** When the list flagged this person (the import). */
+  flaggedAt: Date;
+  /** Set when an orange code was released after this quarantine. */
+  releasedAt: Date | null;
 }
 
 export interface FeverFact {
@@ -86,6 +109,8 @@ export interface ProvincialDecision {
 
 export interface HealthFacts {
   national: NationalFacts;
+  /** The province's risk list's flag; missing (documents before v1.1) or null: none. */
+  listFlag?: ListFlag | null;
   fever: FeverFact | null;
   provincial: ProvincialDecision | null;
 }
@@ -103,17 +128,39 @@ export const UNVERIFIED: NationalFacts = {
   releasedAt: null,
 };
 
+/** How long a national answer stays fresh: `code` and `profile` ask again only after this (API.md 4, v1.1). */
+export const NATIONAL_FRESH_MS = 6 * 3600_000;
+/** While the platform does not answer, a person's next call asks again at most this often. */
+export const NATIONAL_RETRY_MS = 60_000;
+
+const time = (d: Date | null | undefined): number | null => (d ? d.getTime() : null);
+
+/** The time of the latest flag of either source: a provincial decision holds only if it is not older. */
+function latestFlagAt(facts: HealthFacts): number | null {
+  const times = [time(facts.national.flaggedAt), time(facts.listFlag?.flaggedAt)].filter(
+    (t): t is number => t !== null,
+  );
+  return times.length > 0 ? Math.max(...times) : null;
+}
+
 function provincialInForce(facts: HealthFacts): ProvincialDecision | null {
   const p = facts.provincial;
   if (!p) return null;
-  const flagged = facts.national.flaggedAt;
-  return !flagged || p.at.getTime() >= flagged.getTime() ? p : null;
+  const flagged = latestFlagAt(facts);
+  return flagged === null || p.at.getTime() >= flagged ? p : null;
 }
 
-export function isQuarantined(national: NationalFacts): boolean {
-  return (national.status === 'close_contact' || national.status === 'quarantine') && !national.releasedAt;
+type Flag = Pick<NationalFacts, 'status' | 'releasedAt'> | Pick<ListFlag, 'status' | 'releasedAt'>;
+
+const isRed = (flag: Flag | null | undefined): flag is Flag =>
+  Boolean(flag) && (flag!.status === 'confirmed' || flag!.status === 'suspected');
+
+/** A close contact or quarantine flag (of either source) not yet released. */
+export function isQuarantined(flag: Flag | null | undefined): boolean {
+  return Boolean(flag) && (flag!.status === 'close_contact' || flag!.status === 'quarantine') && !flag!.releasedAt;
 }
 
+/** The color: the more severe of the national and the list's flag, unless a provincial decision is in force. */
 export function colorOf(facts: HealthFacts): ColorDecision {
   const provincial = provincialInForce(facts);
   if (provincial) {
@@ -121,12 +168,108 @@ export function colorOf(facts: HealthFacts): ColorDecision {
     return { color: provincial.color, reason: 'provincial' };
   }
   const n = facts.national;
+  const list = facts.listFlag ?? null;
+  for (const flag of [n, list]) {
+    if (isRed(flag)) return { color: 'red', reason: flag.status as 'confirmed' | 'suspected' };
+  }
+  for (const flag of [n, list]) {
+    if (isQuarantined(flag)) return { color: 'orange', reason: flag!.status as 'close_contact' | 'quarantine' };
+  }
   if (!n.verified) return { color: 'bw', reason: 'unverified' };
-  if (n.status === 'confirmed' || n.status === 'suspected') return { color: 'red', reason: n.status };
-  if (isQuarantined(n)) return { color: 'orange', reason: n.status as 'close_contact' | 'quarantine' };
   if (facts.fever) return { color: 'yellow', reason: 'onsite_fever' };
-  if (n.releasedAt) return { color: 'green', reason: 'quarantine_released' };
+  if (n.releasedAt || list?.releasedAt) return { color: 'green', reason: 'quarantine_released' };
   return { color: 'green', reason: 'national_normal' };
+}
+
+/**
+ * Whether `citizen.code` or `citizen.profile` must ask the national platform now: never asked or never answered,
+ * still bw, or the last answer more than 6 hours old — and, whatever the reason, not asked in the last minute (an
+ * outage costs each person at most one wait a minute).
+ */
+export function nationalAskDue(national: NationalFacts, now: Date): boolean {
+  const asked = time(national.askedAt);
+  if (asked !== null && now.getTime() - asked < NATIONAL_RETRY_MS) return false;
+  if (!national.verified) return true;
+  const answered = time(national.answeredAt);
+  return answered === null || now.getTime() - answered > NATIONAL_FRESH_MS;
+}
+
+/** One answer of the national platform. */
+export interface NationalAnswer {
+  status: NationalStatus;
+  quarantineUntil: Date | null;
+  /** When the platform flagged (or cleared) the person; null when it does not say. */
+  flaggedAt: Date | null;
+}
+
+/**
+ * Whether an answer is new: its status or its `flaggedAt` differs from the stored one (an answer without a
+ * `flaggedAt` is told apart by its status alone).
+ */
+export function isNewNationalAnswer(national: NationalFacts, answer: NationalAnswer): boolean {
+  if (answer.status !== national.status) return true;
+  return answer.flaggedAt !== null && answer.flaggedAt.getTime() !== time(national.flaggedAt);
+}
+
+/**
+ * What an answer does to the facts: `flag` — a new flag (close contact, quarantine, suspected, confirmed) that
+ * replaces the national facts at once; `verify` — the first answer of a bw code, which only lifts bw; `none` —
+ * the same answer again, or a new `normal` (which ends no orange or red: quarantineRelease and the province do).
+ */
+export function nationalAnswerEffect(
+  national: NationalFacts,
+  answer: NationalAnswer,
+): 'flag' | 'verify' | 'none' {
+  if (answer.status !== 'normal' && isNewNationalAnswer(national, answer)) return 'flag';
+  return national.verified ? 'none' : 'verify';
+}
+
+/** The facts after a national answer received at `at` (see nationalAnswerEffect); the status is fresh from `at`. */
+export function withNationalAnswer(facts: HealthFacts, answer: NationalAnswer, at: Date): HealthFacts {
+  const effect = nationalAnswerEffect(facts.national, answer);
+  const next =
+    effect === 'flag'
+      ? withNationalFlag(facts, answer, answer.flaggedAt ?? at)
+      : withNationalVerified(facts);
+  return { ...next, national: { ...next.national, askedAt: at, answeredAt: at } };
+}
+
+/** The platform was asked at `at` and did not answer: everything stays, a verified color too (no bw). */
+export function withNationalUnanswered(facts: HealthFacts, at: Date): HealthFacts {
+  return { ...facts, national: { ...facts.national, askedAt: at } };
+}
+
+/** A risk list row (health.importRiskList) taken at `at`. */
+export interface ListRow {
+  status: RiskStatus;
+  quarantineUntil: Date | null;
+}
+
+const quarantineUntilOf = (status: RiskStatus | NationalStatus, until: Date | null): Date | null =>
+  status === 'close_contact' || status === 'quarantine' ? until : null;
+
+/**
+ * Whether a list row changes the list's flag: another status or quarantine end (a re-import of the same list
+ * changes nothing); `cleared` only when there is a flag of the list to lift.
+ */
+export function listRowChanges(flag: ListFlag | null | undefined, row: ListRow): boolean {
+  if (row.status === 'cleared') return Boolean(flag);
+  if (!flag || flag.status !== row.status) return true;
+  return time(flag.quarantineUntil) !== time(quarantineUntilOf(row.status, row.quarantineUntil));
+}
+
+/** A risk list row: a flag replaces the list's flag; `cleared` lifts it (and nothing of the national platform). */
+export function withListRow(facts: HealthFacts, row: ListRow, at: Date): HealthFacts {
+  if (row.status === 'cleared') return { ...facts, listFlag: null };
+  return {
+    ...facts,
+    listFlag: {
+      status: row.status,
+      quarantineUntil: quarantineUntilOf(row.status, row.quarantineUntil),
+      flaggedAt: at,
+      releasedAt: null,
+    },
+  };
 }
 
 /** An on-site temperature taken by any scanner: a fever opens (or stays open), a normal one closes it. */
@@ -137,7 +280,10 @@ export function withTemperature(facts: HealthFacts, temperature: number, at: Dat
   return { ...facts, fever: null };
 }
 
-/** A national answer or a risk list row about this person, taken at `at`. */
+/**
+ * Sets the national facts to this record, taken at `at`, as it stands (`cleared` reads as `normal`): the building
+ * block of withNationalAnswer, which decides whether an answer may change anything.
+ */
 export function withNationalFlag(
   facts: HealthFacts,
   flag: { status: RiskStatus | NationalStatus; quarantineUntil: Date | null },
@@ -148,7 +294,7 @@ export function withNationalFlag(
     ...facts,
     national: {
       status,
-      quarantineUntil: status === 'close_contact' || status === 'quarantine' ? flag.quarantineUntil : null,
+      quarantineUntil: quarantineUntilOf(status, flag.quarantineUntil),
       flaggedAt: at,
       verified: true,
       releasedAt: null,
@@ -162,22 +308,40 @@ export function withNationalVerified(facts: HealthFacts): HealthFacts {
 }
 
 /**
- * Whether an orange code may turn green now (rule 4): the quarantine is over, the latest check-in reports no
- * symptoms, and — checked by the caller against the national platform — nothing newer than the quarantine.
+ * When the running quarantines (national and of the list) all end: the latest end; null when none runs or one has
+ * no end.
+ */
+export function quarantineEndOf(facts: HealthFacts): Date | null {
+  const running = [facts.national, facts.listFlag ?? null].filter(isQuarantined) as Array<{
+    quarantineUntil: Date | null;
+  }>;
+  if (running.length === 0 || running.some((f) => !f.quarantineUntil)) return null;
+  return new Date(Math.max(...running.map((f) => f.quarantineUntil!.getTime())));
+}
+
+/**
+ * Whether an orange code may turn green now (rule 4): every running quarantine (national and of the list) is
+ * over, the latest check-in reports no symptoms, and — checked by the caller against the national platform —
+ * nothing newer than the quarantine.
  */
 export function quarantineReleasable(
   facts: HealthFacts,
   latestSymptoms: readonly Symptom[] | null,
   now: Date,
 ): boolean {
-  const n = facts.national;
-  if (!isQuarantined(n) || !n.quarantineUntil) return false;
-  if (n.quarantineUntil.getTime() > now.getTime()) return false;
+  const end = quarantineEndOf(facts);
+  if (!end || end.getTime() > now.getTime()) return false;
   return latestSymptoms !== null && latestSymptoms.length > 0 && latestSymptoms.every((s) => s === 'none');
 }
 
+/** Releases every running quarantine (national and of the list). */
 export function withQuarantineReleased(facts: HealthFacts, at: Date): HealthFacts {
-  return { ...facts, national: { ...facts.national, releasedAt: at } };
+  const list = facts.listFlag;
+  return {
+    ...facts,
+    national: isQuarantined(facts.national) ? { ...facts.national, releasedAt: at } : facts.national,
+    ...(list && isQuarantined(list) ? { listFlag: { ...list, releasedAt: at } } : {}),
+  };
 }
 
 export function withProvincialDecision(facts: HealthFacts, decision: ProvincialDecision): HealthFacts {

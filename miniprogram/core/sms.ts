@@ -1,8 +1,14 @@
 /**
  * The status-change SMS of regulation rule 10 ("任何扫码员账号状态发生变化，平台都会向其预留的手机号发送状态变更的
  * 提醒短信"): one template per change, in Chinese, with no personal data in it. Pure.
+ *
+ * The site's name is typed by people (API.md 2, v1.1): whatever is stored — names from before the rules of
+ * core/text.ts were enforced too — goes into the text as a plain variable of at most 20 characters, without
+ * quotes, links, control or bidirectional characters (`plainVariable`), so that an official SMS never carries a
+ * link or a quote that a name supplied.
  */
 import { ROLE_NAMES, type DisableReason, type Role } from './org';
+import { plainVariable } from './text';
 
 export const SMS_TEMPLATES = [
   'position_created',
@@ -27,7 +33,19 @@ export const DISABLE_REASON_TEXT: Record<DisableReason, string> = {
   geofence: '扫码位置与站点地址偏离过大',
 };
 
-export function smsText(template: SmsTemplate, params: SmsParams): string {
+/** Most characters of one variable of an SMS template (production templates limit each variable). */
+export const SMS_VARIABLE_MAX = 20;
+/** What an SMS says for a site whose name leaves nothing printable. */
+const UNNAMED_SITE = '所在站点';
+
+/** The params as they may go into an SMS: the site's name made a plain variable (see above). */
+export function smsParams(params: SmsParams): SmsParams {
+  const siteName = plainVariable(String(params.siteName ?? ''), SMS_VARIABLE_MAX) || UNNAMED_SITE;
+  return { ...params, siteName };
+}
+
+export function smsText(template: SmsTemplate, raw: SmsParams): string {
+  const params = smsParams(raw);
   const account = `“${params.siteName}”的${ROLE_NAMES[params.role]}账号`;
   switch (template) {
     case 'position_created':

@@ -8,6 +8,7 @@
  * database. Every string and list has a bound.
  */
 import type { FieldErrors } from './errors';
+import { checkFreeText, checkSiteName } from './text';
 
 /** Why a field was refused; these words reach the client in `error.fields`. */
 export type FieldReason =
@@ -57,6 +58,45 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return proto === Object.prototype || proto === null;
 }
 
+/** The first and last instant a date parameter may name (API.md section 2), in Unix milliseconds. */
+export const DATE_MIN_MS = Date.UTC(1970, 0, 1, 0, 0, 0);
+export const DATE_MAX_MS = Date.UTC(2100, 11, 31, 23, 59, 59);
+
+const ISO_DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:Z|([+-])(\d{2}):(\d{2}))$/;
+
+const isLeapYear = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return isLeapYear(year) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/**
+ * An ISO-8601 date-time with an offset as Unix milliseconds, or why not: `format` for anything that is not a
+ * real calendar instant, `range` for one outside DATE_MIN_MS … DATE_MAX_MS.
+ */
+export function parseInstant(text: string): number | 'format' | 'range' {
+  const m = ISO_DATE_TIME.exec(text);
+  if (!m) return 'format';
+  const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number);
+  const second = m[6] === undefined ? 0 : Number(m[6]);
+  const millis = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));
+  const offsetHours = m[9] === undefined ? 0 : Number(m[9]);
+  const offsetMinutes = m[10] === undefined ? 0 : Number(m[10]);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return 'format';
+  if (hour > 23 || minute > 59 || second > 59) return 'format';
+  if (offsetHours > 14 || offsetMinutes > 59) return 'format';
+  // an offset moves the instant by less than a day: years further out cannot come back into range (and
+  // Date.UTC would read years below 100 as 19xx)
+  if (year < 1969 || year > 2101) return 'range';
+  const sign = m[8] === '-' ? -1 : 1;
+  const at =
+    Date.UTC(year, month - 1, day, hour, minute, second, millis) -
+    sign * (offsetHours * 60 + offsetMinutes) * 60_000;
+  return at < DATE_MIN_MS || at > DATE_MAX_MS ? 'range' : at;
+}
+
 export interface StringOptions {
   min?: number;
   /** Maximum length in characters; every string has one. */
@@ -76,6 +116,32 @@ export const v = {
       if (text.length > options.max) return fail(errors, path, 'tooLong');
       if (options.pattern && !options.pattern.test(text)) return fail(errors, path, 'format');
       return text;
+    });
+  },
+
+  /**
+   * The name of a site or unit (API.md section 2, v1.1; core/text.ts `checkSiteName`): 1–40 characters (code
+   * points), no control, format or bidirectional characters, no quotes, no `<` `>`, no link. Reasons: `empty`,
+   * `tooLong`, `format`.
+   */
+  siteName(): Schema<string> {
+    return schema((value, path, errors) => {
+      if (typeof value !== 'string') return fail(errors, path, 'type');
+      const checked = checkSiteName(value);
+      return checked.ok ? checked.value : fail(errors, path, checked.problem);
+    });
+  },
+
+  /**
+   * A free text (a reason, comment, note, letter …; core/text.ts `checkFreeText`): trimmed, at most `max`
+   * characters (code points), no control, format or bidirectional characters (with `lines`, line breaks are
+   * allowed). Reasons: `empty`, `tooShort`, `tooLong`, `format`.
+   */
+  freeText(max: number, options: { min?: number; lines?: boolean } = {}): Schema<string> {
+    return schema((value, path, errors) => {
+      if (typeof value !== 'string') return fail(errors, path, 'type');
+      const checked = checkFreeText(value, { max, ...options });
+      return checked.ok ? checked.value : fail(errors, path, checked.problem);
     });
   },
 
@@ -102,14 +168,17 @@ export const v = {
     });
   },
 
-  /** An ISO-8601 date-time with an offset (`2026-11-27T08:00:00+08:00` or `…Z`), as a Date. */
+  /**
+   * An ISO-8601 date-time with an offset (`2026-11-27T08:00:00+08:00` or `…Z`), as a Date: a real calendar
+   * instant (no `02-30`, no `T24:00`, no offset beyond ±14:59; else `format`) within DATE_MIN … DATE_MAX
+   * (else `range`). Checked field by field, never by letting Date roll `02-30` over into March.
+   */
   dateTime(): Schema<Date> {
-    const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
     return schema((value, path, errors) => {
       if (typeof value !== 'string') return fail(errors, path, 'type');
-      if (value.length > 40 || !iso.test(value)) return fail(errors, path, 'format');
-      const date = new Date(value);
-      return Number.isNaN(date.getTime()) ? fail(errors, path, 'format') : date;
+      const at = value.length > 40 ? 'format' : parseInstant(value);
+      if (typeof at === 'string') return fail(errors, path, at);
+      return new Date(at);
     });
   },
 
@@ -171,10 +240,15 @@ export const v = {
   },
 };
 
+/** The longest `cursor` a list takes; the server never issues a longer one. */
+export const CURSOR_MAX_LENGTH = 20_000;
+
 /** The list parameters every list action takes (API.md section 2). */
 export const listParams = {
-  /** Opaque; carries the ids tied on the page's last instant (see cloudfunctions/_server/db/paging.ts). */
-  cursor: v.optional(v.string({ max: 20_000 })),
+  /**
+   * Opaque and signed; carries the ids tied on the page's last instant (see cloudfunctions/_server/db/paging.ts).
+   */
+  cursor: v.optional(v.string({ max: CURSOR_MAX_LENGTH })),
   limit: v.optional(v.number({ min: 1, max: 100, integer: true })),
 };
 

@@ -211,6 +211,7 @@ describe('stats and alerts', () => {
       total: 9,
       byColor: { green: 8, yellow: 1 },
       fever: 1,
+      refusals: 0,
       bySite: [{ siteId: world.siteId, name: '长春站', total: 9 }],
     });
     const all = await records<{ total: number; bySite: unknown[] }>(world.initiator, {

@@ -396,7 +396,11 @@ describe('record: duty belongs to the holder, and late readings do not undo late
     // taken offline on duty, minutes before the fever reading that reaches the cloud first
     const takenEarlier = new Date(Date.now() + 60_000);
     cloud.clock.set({ offsetMs: 20 * 60_000 });
-    const fever = await scanAs(world.ordinary, { qr: c.qrAt(Date.now() + 20 * 60_000), temperature: 38.4 });
+    const fever = await scanAs(world.ordinary, {
+      qr: c.qrAt(Date.now() + 20 * 60_000),
+      temperature: 38.4,
+      location: CHANGCHUN,
+    });
     expect(fever.body.data?.color).toBe('yellow');
     const late = await scanAs(world.ordinary, {
       qr: c.qrAt(takenEarlier.getTime()),

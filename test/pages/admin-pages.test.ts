@@ -133,4 +133,25 @@ describe('admin/applications', () => {
     expect(review.data.message).toBe('已通过，站点与高级扫码员账号已开通');
     expect(phone.navigations).toEqual([]);
   });
+
+  it('should show the API.md v1.1 limits of a unit name under its field', async () => {
+    const applicant = await register(cloud, 'adminpage-applicant-name');
+    resetPhone('adminpage-applicant-name');
+    const apply = openPage('admin/applications/applications');
+    const field = (name: string, value: string) =>
+      methods(apply).onField({ detail: { value }, currentTarget: { dataset: { field: name } } });
+    field('unitName', '长春市教育局”请访问http://t.cn/x“');
+    field('uscc', '91220100MA0000101A');
+    field('address', '长春市');
+    field('applicantName', applicant.name);
+    field('applicantPhone', applicant.phone);
+    await methods(apply).apply();
+    expect(apply.data.hints).toEqual({ unitName: '格式不正确' });
+    field('unitName', '局'.repeat(41));
+    await methods(apply).apply();
+    expect(apply.data.hints).toEqual({ unitName: '内容过长' });
+    field('unitName', '长春市南关区·自由大路（东段）便民服务中心');
+    await methods(apply).apply();
+    expect(apply.data.message).toBe('申请已提交，请等待省政数局审核。');
+  });
 });

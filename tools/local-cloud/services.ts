@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NationalStatus } from '../../miniprogram/core/health-code.rules';
+import type { FieldErrors } from '../../miniprogram/core/errors';
+import { DATE_MAX_MS, DATE_MIN_MS, parseInstant } from '../../miniprogram/core/validation';
 import { REPO_ROOT } from './repo-root';
 import {
   ServiceUnavailable,
@@ -19,6 +21,45 @@ import {
 
 const FIXTURES = join(REPO_ROOT, 'tools', 'local-cloud', 'fixtures');
 
+/** How far the clock may be moved from real time: ±100 years. */
+export const MAX_CLOCK_OFFSET_MS = 100 * 365.25 * 24 * 3600_000;
+
+export interface ClockSetting {
+  offsetMs?: unknown;
+  now?: unknown;
+}
+
+/**
+ * The offset a clock setting asks for, or why it is refused (per field, as `BAD_REQUEST` names them): `now` must
+ * be an ISO-8601 instant and `offsetMs` a finite number; either way the offset stays within ±100 years of real
+ * time and the date it shows within 1970-01-01T00:00:00Z … 2100-12-31T23:59:59Z. A clock beyond those would
+ * show invalid dates (`new Date(1e300)`) and spin the timers.
+ */
+export function clockOffsetFor(
+  setting: ClockSetting,
+  realNowMs = Date.now(),
+): { offsetMs: number } | { fields: FieldErrors } {
+  let field: 'now' | 'offsetMs';
+  let offsetMs: number;
+  if (setting.now !== undefined) {
+    field = 'now';
+    if (typeof setting.now !== 'string') return { fields: { now: 'type' } };
+    const at = setting.now.length > 40 ? 'format' : parseInstant(setting.now);
+    if (typeof at === 'string') return { fields: { now: at } };
+    offsetMs = at - realNowMs;
+  } else {
+    field = 'offsetMs';
+    if (setting.offsetMs === undefined) return { fields: { offsetMs: 'required' } };
+    if (typeof setting.offsetMs !== 'number' || !Number.isFinite(setting.offsetMs))
+      return { fields: { offsetMs: 'type' } };
+    offsetMs = setting.offsetMs;
+  }
+  const shown = realNowMs + offsetMs;
+  if (Math.abs(offsetMs) > MAX_CLOCK_OFFSET_MS || shown < DATE_MIN_MS || shown > DATE_MAX_MS)
+    return { fields: { [field]: 'range' } };
+  return { offsetMs };
+}
+
 export class LocalClock implements Clock {
   offsetMs = 0;
 
@@ -30,10 +71,14 @@ export class LocalClock implements Clock {
     return new Date(this.nowMs());
   }
 
-  /** `{ offsetMs }` shifts the clock; `{ now }` sets it to that instant (and keeps it running from there). */
+  /**
+   * `{ offsetMs }` shifts the clock; `{ now }` sets it to that instant (and keeps it running from there). A setting
+   * that clockOffsetFor refuses throws a RangeError and leaves the clock as it was.
+   */
   set(setting: { offsetMs?: number; now?: string }): void {
-    if (typeof setting.now === 'string') this.offsetMs = new Date(setting.now).getTime() - Date.now();
-    else this.offsetMs = setting.offsetMs ?? 0;
+    const result = clockOffsetFor(setting.now === undefined ? { offsetMs: setting.offsetMs ?? 0 } : setting);
+    if ('fields' in result) throw new RangeError(`clock setting refused: ${JSON.stringify(result.fields)}`);
+    this.offsetMs = result.offsetMs;
   }
 }
 

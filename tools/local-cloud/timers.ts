@@ -108,16 +108,25 @@ export class TimerScheduler {
 
   private tick(): void {
     const second = Math.floor(this.nowMs() / 1000);
-    if (second <= this.lastSecond) return;
+    // a clock no Date can show (1e300 ms) is skipped: `s++` cannot even move past such a second
+    if (!Number.isSafeInteger(second) || Number.isNaN(new Date(second * 1000).getTime())) return;
+    if (second < this.lastSecond) {
+      // the clock was moved back: go on from there (else nothing would fire until it caught up again)
+      this.lastSecond = second;
+      return;
+    }
+    if (second === this.lastSecond) return;
     // every second since the last tick counts (a busy event loop must not skip a daily trigger), up to two
-    // minutes back: a deliberate jump of the clock (/dev/clock) does not replay what it skipped
-    const from = Math.max(this.lastSecond + 1, second - CATCH_UP_SECONDS);
+    // minutes back: a deliberate jump of the clock (/dev/clock), by minutes or by years, does not replay what it
+    // skipped; at most CATCH_UP_SECONDS + 1 seconds are looked at per trigger, whatever the jump
+    const count = Math.min(second - this.lastSecond, CATCH_UP_SECONDS + 1);
+    const from = second - count + 1;
     this.lastSecond = second;
     for (const trigger of this.compiled) {
       const key = `${trigger.functionName}/${trigger.name}`;
       if (this.running.has(key)) continue;
       let due = false;
-      for (let s = from; s <= second && !due; s++) due = trigger.due(new Date(s * 1000));
+      for (let i = 0; i < count && !due; i++) due = trigger.due(new Date((from + i) * 1000));
       if (!due) continue;
       this.running.add(key);
       this.fire(trigger)

@@ -7,17 +7,25 @@ import {
   STEP_WINDOW,
   seedValidUntil,
 } from '../../../miniprogram/core/dynamic-code';
-import { PLAUSIBLE_TEMPERATURE_C, type Symptom } from '../../../miniprogram/core/health-code.rules';
+import {
+  PLAUSIBLE_TEMPERATURE_C,
+  nationalAnswerEffect,
+  nationalAskDue,
+  withNationalAnswer,
+  withNationalUnanswered,
+  type Symptom,
+} from '../../../miniprogram/core/health-code.rules';
 import type { CheckInDoc, PersonDoc, ScanDoc, StoredSeed } from '../db/documents';
 import { pageNewestFirst } from '../db/paging';
 import { Repository } from '../db/repository';
 import { DomainError } from '../envelope';
-import { isServiceUnavailable } from '../ports';
+import { logEvent } from '../log';
+import { isServiceUnavailable, type NationalRecord } from '../ports';
 import { changeHealthFacts, factsOf } from '../health/health-facts';
+import { epidemicEnded } from '../health/retention';
 import { newSeed, seal, unseal } from '../privacy/personal-data';
 import type { Tx } from '../cloud';
 import type { RequestContext, SystemContext } from '../router';
-import { nationalFactsFor } from './register';
 
 export async function requireCitizen(ctx: RequestContext): Promise<PersonDoc> {
   const person = await new Repository<PersonDoc>(ctx.db, 'persons').first({ openid: ctx.openid });
@@ -25,39 +33,67 @@ export async function requireCitizen(ctx: RequestContext): Promise<PersonDoc> {
   return person;
 }
 
-/**
- * A bw code asks the national platform again; once it answers, the code gets its real color (API.md
- * `register`). Called on every profile and code request, and by the `nationalRecheck` timer.
- */
-/** When each bw person last asked the platform from this function instance: at most once a minute each. */
-const lastAsked = new Map<string, number>();
-const ASK_EVERY_MS = 60_000;
+/** The person after asking the national platform, and the freshness dates still to be written, if any. */
+export interface NationalRefresh {
+  person: PersonDoc;
+  /** Dotted fields of `national` to set (the answer changed nothing else); null when nothing is left to write. */
+  stamp: Record<string, Date> | null;
+}
 
-export async function upgradeIfUnverified(
+/**
+ * Rule 4 kept fresh (API.md 4, v1.1): `code` and `profile` ask the national platform again when its last answer is
+ * more than 6 hours old (or the code is bw), at most once a minute per person while it does not answer. A fresh
+ * status costs nothing: no call, no read. A new flag changes the facts and the color at once (one transaction, one
+ * code event); a first answer lifts bw; the same answer, or a new `normal`, only dates the status (`stamp`, for the
+ * caller to write with its own update). While the platform is down the color stays as it is (a verified code does
+ * not fall back to bw). `force` asks whatever the dates say (the nationalRecheck timer).
+ */
+export async function refreshNational(
   ctx: SystemContext,
   person: PersonDoc,
-  throttled = true,
-): Promise<PersonDoc> {
-  if (person.national.verified) return person;
-  // while the platform is down, a citizen opening the code page must not wait on it twice a visit
-  const asked = lastAsked.get(person._id);
-  if (throttled && asked !== undefined && ctx.now.getTime() - asked < ASK_EVERY_MS) return person;
-  lastAsked.set(person._id, ctx.now.getTime());
-  if (lastAsked.size > 10_000) lastAsked.clear();
-  const idNumber = unseal(ctx.ports.keys(), person.sealed.idNumber);
-  const found = await nationalFactsFor(ctx, { idNumber, idHash: person.idHash }, factsOf(person));
-  if (!found.national.verified) return person;
+  force = false,
+): Promise<NationalRefresh> {
+  if (!force && !nationalAskDue(person.national, ctx.now)) return { person, stamp: null };
+  let answer: NationalRecord;
+  try {
+    const idNumber = unseal(ctx.ports.keys(), person.sealed.idNumber);
+    answer = await ctx.ports.national.check({ idNumber, idHash: person.idHash });
+  } catch (err) {
+    if (!isServiceUnavailable(err)) throw err;
+    logEvent('national_unavailable', { at: 'refresh' });
+    const asked = withNationalUnanswered(factsOf(person), ctx.now).national;
+    return { person: { ...person, national: asked }, stamp: { 'national.askedAt': ctx.now } };
+  }
+  if (nationalAnswerEffect(person.national, answer) === 'none') {
+    const answered = withNationalAnswer(factsOf(person), answer, ctx.now).national;
+    return {
+      person: { ...person, national: answered },
+      stamp: { 'national.askedAt': ctx.now, 'national.answeredAt': ctx.now },
+    };
+  }
+  // decided again on the facts as they are inside the transaction: two calls at once make one event
   const { person: updated } = await changeHealthFacts(
     ctx,
     person._id,
-    (facts) => (facts.national.verified ? null : { ...facts, national: found.national }),
-    'system:nationalRecheck',
+    (facts) => withNationalAnswer(facts, answer, ctx.now),
+    force ? 'system:nationalRecheck' : 'system:nationalCheck',
   );
-  return updated;
+  return { person: updated, stamp: null };
+}
+
+/** Writes the freshness dates a refresh left (one update of those fields alone). */
+async function writeStamp(ctx: SystemContext, refresh: NationalRefresh): Promise<void> {
+  if (!refresh.stamp) return;
+  await ctx.db
+    .collection('persons')
+    .doc(refresh.person._id)
+    .update({ data: refresh.stamp });
 }
 
 export async function profile(ctx: RequestContext): Promise<CitizenReplies['profile']> {
-  const person = await upgradeIfUnverified(ctx, await requireCitizen(ctx));
+  const refresh = await refreshNational(ctx, await requireCitizen(ctx));
+  await writeStamp(ctx, refresh);
+  const { person } = refresh;
   return {
     personId: person._id,
     masked: person.masked,
@@ -80,6 +116,8 @@ export async function checkIn(
   params: CitizenParams<'checkIn'>,
   ctx: RequestContext,
 ): Promise<CitizenReplies['checkIn']> {
+  // rule 3: health data is collected for this epidemic period only
+  if (epidemicEnded(ctx.now)) throw new DomainError('EPIDEMIC_ENDED');
   const person = await requireCitizen(ctx);
   const symptoms = normaliseSymptoms(params.symptoms);
   const temperature = params.temperature ?? null;
@@ -121,7 +159,8 @@ function keptSeeds(seeds: StoredSeed[], now: Date): StoredSeed[] {
 const MAX_SEEDS = 20;
 
 export async function code(ctx: RequestContext): Promise<CitizenReplies['code']> {
-  const person = await upgradeIfUnverified(ctx, await requireCitizen(ctx));
+  if (epidemicEnded(ctx.now)) throw new DomainError('EPIDEMIC_ENDED');
+  const { person, stamp } = await refreshNational(ctx, await requireCitizen(ctx));
   const keys = ctx.ports.keys();
   const seed = newSeed();
   await ctx.db.runTransaction(async (tx: Tx) => {
@@ -134,7 +173,10 @@ export async function code(ctx: RequestContext): Promise<CitizenReplies['code']>
       ctx.now,
     );
     seeds.push({ seed: seal(keys, seed), issuedAt: ctx.now, supersededAt: null });
-    await persons.doc(person._id).update({ data: { seeds: ctx.db.command.set(seeds), updatedAt: ctx.now } });
+    // the national status's new dates, if the platform was asked, go with the seed: no update of their own
+    await persons
+      .doc(person._id)
+      .update({ data: { seeds: ctx.db.command.set(seeds), updatedAt: ctx.now, ...stamp } });
   });
   return {
     codeId: person.codeId,
@@ -152,7 +194,14 @@ export async function history(
   ctx: RequestContext,
 ): Promise<CitizenReplies['history']> {
   const person = await requireCitizen(ctx);
-  const page = await pageNewestFirst<ScanDoc>(ctx.db, 'scans', { personId: person._id }, 'scannedAt', params);
+  const page = await pageNewestFirst<ScanDoc>(
+    ctx,
+    'citizen.history',
+    'scans',
+    { personId: person._id },
+    'scannedAt',
+    params,
+  );
   return {
     items: page.items.map((scan) => ({
       scanId: scan._id,

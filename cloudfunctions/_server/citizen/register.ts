@@ -10,8 +10,9 @@ import type { FieldErrors } from '../../../miniprogram/core/errors';
 import {
   UNVERIFIED,
   colorOf,
-  withNationalFlag,
-  withNationalVerified,
+  withListRow,
+  withNationalAnswer,
+  withNationalUnanswered,
   type HealthFacts,
 } from '../../../miniprogram/core/health-code.rules';
 import {
@@ -51,8 +52,9 @@ export function checkIdentity(
 }
 
 /**
- * The person's national facts now: the platform's answer, then the province's own risk flag if it is newer.
- * Unreachable platform and no flag: unverified (bw).
+ * A new person's first facts: the platform's answer (fresh from now) and, apart from it, the province's own risk
+ * flag for that ID number (imported before the person registered). Unreachable platform and no flag of the list:
+ * unverified (bw); a `cleared` row is no flag and does not stand in for the national check.
  */
 export async function nationalFactsFor(
   ctx: SystemContext,
@@ -61,23 +63,14 @@ export async function nationalFactsFor(
 ): Promise<HealthFacts> {
   let next = facts;
   try {
-    const record = await ctx.ports.national.check(identity);
-    const known = record.status !== 'normal' || record.flaggedAt !== null;
-    next = known ? withNationalFlag(next, record, record.flaggedAt ?? ctx.now) : withNationalVerified(next);
+    next = withNationalAnswer(next, await ctx.ports.national.check(identity), ctx.now);
   } catch (err) {
     if (!isServiceUnavailable(err)) throw err;
     logEvent('national_unavailable', { at: 'check' });
+    next = withNationalUnanswered(next, ctx.now);
   }
   const flag = await new Repository<RiskFlagDoc>(ctx.db, 'risk_flags').get(identity.idHash);
-  const flaggedAt = next.national.flaggedAt?.getTime() ?? -Infinity;
-  if (flag && flag.flaggedAt.getTime() > flaggedAt) {
-    // the province's own risk flag applies at once; a "cleared" row cannot stand in for the national check
-    const verified = next.national.verified;
-    next = withNationalFlag(next, flag, flag.flaggedAt);
-    if (flag.status === 'cleared' && !verified)
-      next = { ...next, national: { ...next.national, verified: false } };
-  }
-  return next;
+  return flag ? withListRow(next, flag, flag.flaggedAt) : next;
 }
 
 /** Which unique index refused the insert: the account already has a code, or the ID number does. */
@@ -113,7 +106,7 @@ export async function register(
   const facts = await nationalFactsFor(
     ctx,
     { idNumber: identity.idNumber, idHash },
-    { national: UNVERIFIED, fever: null, provincial: null },
+    { national: UNVERIFIED, listFlag: null, fever: null, provincial: null },
   );
   const decision = colorOf(facts);
   const masked = {

@@ -147,6 +147,18 @@ export const COLLECTIONS = {
       },
     ],
   },
+  refusals: {
+    description: 'rule 18: someone refused to be scanned or forced their way in; _id is the client scanId',
+    indexes: [
+      {
+        name: 'scopeAncestors_at',
+        fields: [
+          ['scopeAncestors', 1],
+          ['at', -1],
+        ],
+      },
+    ],
+  },
   sms_outbox: {
     description: 'every SMS due, dispatched at least once',
     indexes: [

@@ -6,6 +6,7 @@ import type {
   Color,
   ColorReason,
   FeverFact,
+  ListFlag,
   NationalFacts,
   ProvincialDecision,
   RiskStatus,
@@ -52,7 +53,11 @@ export interface PositionHolder {
   /** Sealed; null for the bootstrap initiator, whose holder is known only by the openid. */
   name: string | null;
   phone: string | null;
+  /** Blind index of the invited phone: the claimer's registered phone must be this one. */
+  phoneHash?: string | null;
   masked: { name: string; phone: string } | null;
+  /** When the holder claimed it: a reveal grant given before this belonged to an earlier holder. */
+  claimedAt?: Date | null;
 }
 
 export interface PositionDoc extends Identified {
@@ -70,6 +75,11 @@ export interface PositionDoc extends Identified {
   onDuty?: DutySession | null;
   /** The latest duty sessions, newest first: what a late offline sync is checked against. */
   dutyLog?: DutySession[];
+  /**
+   * The holder's latest location here (goOnDuty, or an online scan that sent one; refreshed at most once a minute):
+   * a scan without a location is accepted while it is at most 10 minutes old (rule 7).
+   */
+  lastFix?: { at: Date; location: GeoPoint } | null;
   lastActiveAt: Date;
   createdAt: Date;
   updatedAt: Date;
@@ -79,6 +89,8 @@ export interface DutySession {
   openid: string;
   since: Date;
   location: GeoPoint;
+  /** When it ended before its lifetime ran out: the holder went on duty elsewhere, or the position changed. */
+  endedAt?: Date | null;
 }
 
 export interface InviteDoc extends Identified {
@@ -163,8 +175,18 @@ export interface PersonDoc extends Identified {
   sealed: SealedIdentity;
   masked: MaskedIdentity;
   national: NationalFacts;
+  /**
+   * The province's risk list's own flag (API.md 4, v1.1: a source apart from the national platform); missing in
+   * documents from before v1.1, whose list flags were kept in `national`: no flag of the list.
+   */
+  listFlag?: ListFlag | null;
   fever: FeverFact | null;
   provincial: ProvincialDecision | null;
+  /**
+   * The position where this person is on duty as a scanner, if any (one at a time, rule 12): a change of their
+   * color away from green ends that duty in the same transaction (rule 7).
+   */
+  onDutyAt?: string | null;
   /** When the latest on-site temperature that counted was taken: an older reading synced late does not count. */
   lastReadingAt?: Date | null;
   color: Color;
@@ -244,24 +266,46 @@ export interface ScanDoc extends Identified {
   qr: { codeId: string; step: number } | null;
   /** The same QR was shown at another site within its window. */
   replayed: boolean;
+  /** Where the scanner's phone was, when it sent one (a late sync's is stored, not checked). */
+  location?: GeoPoint | null;
   scannedAt: Date;
   receivedAt: Date;
 }
 
-/** Rule 15: a non-green, fever or replayed scan, for everyone above the scanner. _id is the scanId. */
+/**
+ * Rule 15: a non-green, fever or replayed scan, or a forced entry, for everyone above the scanner. _id is the
+ * scanId of the scan or refusal that raised it.
+ */
 export interface AlertDoc extends Identified {
-  scanId: string;
-  kind: 'fever' | 'color' | 'replay';
+  /** Absent for a forced entry: no scan was made. */
+  scanId?: string;
+  kind: 'fever' | 'color' | 'replay' | 'forced_entry';
   scopeAncestors: string[];
   site: { id: string; name: string };
-  person: { name: string };
-  color: Color;
-  temperature: number;
+  /** Absent for a forced entry: nobody was identified. */
+  person?: { name: string };
+  color?: Color;
+  temperature?: number;
   at: Date;
+}
+
+/** Rule 18 at a gate: someone would not be scanned, or forced their way in. No identity. _id is the scanId. */
+export interface RefusalDoc extends Identified {
+  positionId: string;
+  /** The refusing gate's position and every position above it (rule 11). */
+  scopeAncestors: string[];
+  site: { id: string; name: string };
+  scanner: { positionId: string; role: Role; name: string };
+  reason: 'refused_scan' | 'forced_entry';
+  note: string | null;
+  at: Date;
+  receivedAt: Date;
 }
 
 export interface GrantDoc extends Identified {
   granteePositionId: string;
+  /** The position's holder when the grant was given: the grant is theirs, and ends with any change of holder. */
+  holderOpenid?: string | null;
   grantedBy: string;
   reason: string;
   expiresAt: Date;

@@ -5,12 +5,18 @@
  */
 import { colorOf, type ColorDecision, type HealthFacts } from '../../../miniprogram/core/health-code.rules';
 import type { CodeEventDoc, PersonDoc } from '../db/documents';
+import { endDutyIn } from '../scan/duty-sessions';
 import type { Tx } from '../cloud';
 import type { SystemContext } from '../router';
 import { randomId } from '../privacy/personal-data';
 
-export function factsOf(person: Pick<PersonDoc, 'national' | 'fever' | 'provincial'>): HealthFacts {
-  return { national: person.national, fever: person.fever, provincial: person.provincial };
+/** The person's facts; a document from before v1.1 has no `listFlag` (read as none) and no freshness dates. */
+export function factsOf(
+  person: Pick<PersonDoc, 'national' | 'fever' | 'provincial'> & { listFlag?: PersonDoc['listFlag'] },
+): HealthFacts {
+  const facts: HealthFacts = { national: person.national, fever: person.fever, provincial: person.provincial };
+  if (person.listFlag !== undefined) facts.listFlag = person.listFlag;
+  return facts;
 }
 
 export function codeEvent(
@@ -55,13 +61,18 @@ export async function changeHealthFactsIn(
     national: _.set(facts.national),
     fever: facts.fever ? _.set(facts.fever) : null,
     provincial: facts.provincial ? _.set(facts.provincial) : null,
+    // the list's flag only once the list has spoken: a document from before v1.1 keeps no field for it
+    ...(facts.listFlag !== undefined ? { listFlag: facts.listFlag ? _.set(facts.listFlag) : null } : {}),
     color: decision.color,
     colorReason: decision.reason,
     colorSince: changed ? ctx.now : person.colorSince,
     updatedAt: ctx.now,
     ...alongside,
   };
-  await persons.doc(personId).update({ data: patch });
+  // rule 7: a scanner whose own code stops being green goes off duty at once, in this same transaction
+  const offDuty = person.color === 'green' && decision.color !== 'green' && Boolean(person.onDutyAt);
+  if (offDuty) await endDutyIn(tx, ctx, person.onDutyAt!, person.openid);
+  await persons.doc(personId).update({ data: offDuty ? { ...patch, onDutyAt: null } : patch });
   if (changed) {
     await tx
       .collection('code_events')

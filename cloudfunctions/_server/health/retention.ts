@@ -31,6 +31,12 @@ export function retentionSettings(env: NodeJS.ProcessEnv = process.env): { end: 
   };
 }
 
+/** Rule 3: after the end of the epidemic period no health data is collected (API.md v1.1: EPIDEMIC_ENDED). */
+export function epidemicEnded(now: Date, env: NodeJS.ProcessEnv = process.env): boolean {
+  const { end } = retentionSettings(env);
+  return end !== null && now.getTime() >= end.getTime();
+}
+
 export async function retentionPurge(ctx: SystemContext): Promise<Record<string, number | boolean | string>> {
   const { end, days } = retentionSettings();
   if (!end || ctx.now.getTime() < end.getTime()) {

@@ -81,7 +81,14 @@ export async function applications(
 ): Promise<OrgReplies['applications']> {
   await actingPosition(ctx, params.actingPositionId, ['initiator']);
   const filter = params.status ? { status: params.status } : {};
-  const page = await pageNewestFirst<ApplicationDoc>(ctx.db, 'applications', filter, 'createdAt', params);
+  const page = await pageNewestFirst<ApplicationDoc>(
+    ctx,
+    'org.applications',
+    'applications',
+    filter,
+    'createdAt',
+    params,
+  );
   return {
     items: page.items.map((a) => ({
       applicationId: a._id,
@@ -105,6 +112,9 @@ export async function reviewApplication(
   const actor = await actingPosition(ctx, params.actingPositionId, ['initiator']);
   const application = await applicationsOf(ctx).get(params.applicationId);
   if (!application) throw new DomainError('NOT_FOUND');
+  // nobody reviews their own application, not even the provincial office
+  if (application.applicant.openid === ctx.openid)
+    throw new DomainError('FORBIDDEN', '不能审核本人提交的申请');
   if (application.status !== 'pending') throw new DomainError('CONFLICT');
   const reviewed = {
     reviewedAt: ctx.now,

@@ -11,7 +11,7 @@ import type { InviteDoc, PositionDoc, SiteDoc, SmsOutboxDoc } from '../db/docume
 import { pageNewestFirst } from '../db/paging';
 import { Repository } from '../db/repository';
 import { DomainError } from '../envelope';
-import { randomId, unseal } from '../privacy/personal-data';
+import { blindIndex, randomId, unseal } from '../privacy/personal-data';
 import { auditRow } from '../audit';
 import type { RequestContext, SystemContext } from '../router';
 import { dispatchNow, smsMessage } from '../sms/outbox';
@@ -120,13 +120,25 @@ export async function claim(params: OrgParams<'claim'>, ctx: RequestContext): Pr
   if (!position || position.currentInviteId !== invite._id) throw new DomainError('INVITE_INVALID');
   const site = (await sitesOf(ctx.db).get(position.siteId))!;
 
-  // a citizen's registered name must be the invited holder's: a forwarded code is of no use to anyone else
+  // a citizen's registered name and phone must be the invited holder's: a forwarded code is of no use to anyone
+  // else, not even to a namesake (the phones are compared through their blind index)
   let personId: string | null = null;
   if (position.role !== 'initiator') {
     const person = await requireCitizen(ctx);
     const invitedName = position.holder.name ? unseal(keys, position.holder.name) : null;
     if (invitedName !== null && unseal(keys, person.sealed.name) !== invitedName)
-      throw new DomainError('INVITE_INVALID');
+      throw new DomainError('INVITE_INVALID', '该邀请码不是发给您的：认领人的实名须与受邀人一致');
+    const invitedPhone =
+      position.holder.phoneHash ??
+      (position.holder.phone ? blindIndex(keys, 'phone', unseal(keys, position.holder.phone)) : null);
+    if (
+      invitedPhone !== null &&
+      blindIndex(keys, 'phone', unseal(keys, person.sealed.phone)) !== invitedPhone
+    )
+      throw new DomainError(
+        'INVITE_INVALID',
+        '该邀请码是发给另一个手机号的：请用受邀手机号注册的吉祥码认领，或请上级重新邀请',
+      );
     personId = person._id;
   }
 
@@ -134,7 +146,7 @@ export async function claim(params: OrgParams<'claim'>, ctx: RequestContext): Pr
     if (current.currentInviteId !== invite._id) return null;
     return {
       patch: {
-        holder: { ...current.holder, openid: ctx.openid, personId },
+        holder: { ...current.holder, openid: ctx.openid, personId, claimedAt: ctx.now },
         status: current.status === 'pending' ? 'active' : current.status,
         currentInviteId: null,
         lastActiveAt: ctx.now,
@@ -333,7 +345,8 @@ export async function subordinates(
       ? await positionBelow(ctx, actor, params.positionId)
       : actor;
   const page = await pageNewestFirst<PositionDoc>(
-    ctx.db,
+    ctx,
+    'org.subordinates',
     'positions',
     { ancestors: root._id },
     'createdAt',

@@ -14,6 +14,7 @@ import { Repository } from '../db/repository';
 import { DomainError } from '../envelope';
 import { blindIndex, randomId, seal, type KeyRing } from '../privacy/personal-data';
 import type { SystemContext } from '../router';
+import { endedAt } from '../scan/duty-sessions';
 import { smsMessage } from '../sms/outbox';
 
 export { CREATABLE_ROLES };
@@ -79,6 +80,7 @@ export function invitedHolder(keys: KeyRing, name: string, phone: string): Posit
     personId: null,
     name: seal(keys, checkedName.value),
     phone: seal(keys, checkedPhone.value),
+    phoneHash: blindIndex(keys, 'phone', checkedPhone.value),
     masked: { name: maskName(checkedName.value), phone: maskPhone(checkedPhone.value) },
   };
 }
@@ -145,8 +147,11 @@ export async function changePosition(
     const current = data as unknown as PositionDoc;
     const change = decide(current);
     if (!change) return null;
-    // any change of holder or status ends the current duty session (rule 7: duty is the holder's, while active)
+    // any change of holder or status ends the current duty session at this instant (rule 7: duty is the
+    // holder's, while active), in the log too, so that a scan synced late from after it does not count
     const patch: Record<string, unknown> = { ...change.patch, onDuty: null, updatedAt: ctx.now };
+    const dutyLog = endedAt(current.dutyLog, ctx.now);
+    if (dutyLog) patch.dutyLog = _.set(dutyLog);
     if (change.patch.holder) patch.holder = _.set(change.patch.holder);
     await tx.collection('positions').doc(positionId).update({ data: patch });
     for (const { collection, doc } of change.alsoInsert ?? [])
@@ -154,7 +159,12 @@ export async function changePosition(
     for (const { collection, id, patch: p } of change.alsoUpdate ?? []) {
       await tx.collection(collection).doc(id).update({ data: p });
     }
-    const after = { ...current, ...change.patch, onDuty: null } as PositionDoc;
+    const after = {
+      ...current,
+      ...change.patch,
+      onDuty: null,
+      dutyLog: dutyLog ?? current.dutyLog,
+    } as PositionDoc;
     let sms: SmsOutboxDoc | null = null;
     if (after.holder.phone) {
       sms = smsMessage(ctx, after.holder.phone, positionId, change.sms.template, {

@@ -8,7 +8,7 @@
  *   decrypting (`idHash`).
  * Keys come from the function's environment: JXM_DATA_KEYS and JXM_INDEX_KEY (the local cloud creates its own).
  */
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
 export interface KeyRing {
   current: string;
@@ -106,8 +106,17 @@ export function sealedKeyId(sealed: string): string {
 }
 
 /** A keyed, deterministic index of a value: same value, same hash; no way back without the key. */
-export function blindIndex(ring: KeyRing, kind: 'id' | 'invite', value: string): string {
+export function blindIndex(ring: KeyRing, kind: 'id' | 'invite' | 'phone', value: string): string {
   return createHmac('sha256', ring.indexKey).update(`${kind}:${value}`).digest('hex');
+}
+
+/**
+ * A key for one purpose only (`paging-cursor`: the HMAC of list cursors, cloudfunctions/_server/db/paging.ts),
+ * derived from the index key with HKDF-SHA256 and the purpose as its label, so that no MAC made for one use
+ * stands for another (and no cursor's MAC is a blind index).
+ */
+export function purposeKey(ring: KeyRing, purpose: 'paging-cursor'): Buffer {
+  return Buffer.from(hkdfSync('sha256', ring.indexKey, Buffer.alloc(0), `jxm/${purpose}/v1`, 32));
 }
 
 /** node:crypto's HMAC for the dynamic code (miniprogram/core/dynamic-code.ts). */

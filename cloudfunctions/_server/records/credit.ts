@@ -63,7 +63,14 @@ export async function creditFlags(
   ctx: RequestContext,
 ): Promise<RecordsReplies['creditFlags']> {
   await actingPosition(ctx, params.actingPositionId, ['initiator']);
-  const page = await pageNewestFirst<CreditFlagDoc>(ctx.db, 'credit_flags', {}, 'at', params);
+  const page = await pageNewestFirst<CreditFlagDoc>(
+    ctx,
+    'records.creditFlags',
+    'credit_flags',
+    {},
+    'at',
+    params,
+  );
   return {
     items: page.items.map((f) => ({
       flagId: f._id,

@@ -17,6 +17,9 @@ import { positionsOf, siteInActorScope } from '../org/positions';
 import { randomId, unseal } from '../privacy/personal-data';
 import type { RequestContext } from '../router';
 
+/** The longest a reveal grant may run (API.md v1.1). */
+export const GRANT_MAX_MS = 30 * 24 * 3600_000;
+
 /** Site × colour groups of one stats query. */
 const STATS_GROUPS = 10_000;
 
@@ -41,7 +44,7 @@ export async function scans(
     ...(params.siteId ? { 'site.id': params.siteId } : {}),
     ...(params.color ? { color: params.color } : {}),
   };
-  const page = await pageNewestFirst<ScanDoc>(ctx.db, 'scans', filter, 'scannedAt', params);
+  const page = await pageNewestFirst<ScanDoc>(ctx, 'records.scans', 'scans', filter, 'scannedAt', params);
   return {
     items: page.items.map((s) => ({
       scanId: s._id,
@@ -66,19 +69,27 @@ export async function stats(
     throw new DomainError('BAD_REQUEST', undefined, { to: 'range' });
   const $ = ctx.db.command.aggregate;
   const match = { scopeAncestors: actor._id, ...scannedBetween(ctx, params.from, params.to) };
-  const grouped = await ctx.db
-    .collection('scans')
-    .aggregate()
-    .match(match)
-    .group({
-      _id: { site: '$site.id', color: '$color' },
-      name: $.first('$site.name'),
-      total: $.sum(1),
-      fever: $.sum($.cond({ if: '$fever', then: 1, else: 0 })),
-    })
-    // WeChat Cloud returns 20 aggregation results unless told otherwise
-    .limit(STATS_GROUPS)
-    .end();
+  const _ = ctx.db.command;
+  // the scans and the refusals (rule 18) of the same scope, asked together
+  const [grouped, refused] = await Promise.all([
+    ctx.db
+      .collection('scans')
+      .aggregate()
+      .match(match)
+      .group({
+        _id: { site: '$site.id', color: '$color' },
+        name: $.first('$site.name'),
+        total: $.sum(1),
+        fever: $.sum($.cond({ if: '$fever', then: 1, else: 0 })),
+      })
+      // WeChat Cloud returns 20 aggregation results unless told otherwise
+      .limit(STATS_GROUPS)
+      .end(),
+    ctx.db
+      .collection('refusals')
+      .where({ scopeAncestors: actor._id, at: _.gte(params.from).and(_.lte(params.to)) })
+      .count(),
+  ]);
   const rows = grouped.list as Array<{
     _id: { site: string; color: Color };
     name: string;
@@ -97,7 +108,13 @@ export async function stats(
     site.total += row.total;
     bySite.set(row._id.site, site);
   }
-  return { total, byColor, fever, bySite: [...bySite.values()].sort((a, b) => b.total - a.total) };
+  return {
+    total,
+    byColor,
+    fever,
+    bySite: [...bySite.values()].sort((a, b) => b.total - a.total),
+    refusals: refused.total,
+  };
 }
 
 export async function alerts(
@@ -105,16 +122,24 @@ export async function alerts(
   ctx: RequestContext,
 ): Promise<RecordsReplies['alerts']> {
   const actor = await actingPosition(ctx, params.actingPositionId, ROLES);
-  const page = await pageNewestFirst<AlertDoc>(ctx.db, 'alerts', { scopeAncestors: actor._id }, 'at', params);
+  const page = await pageNewestFirst<AlertDoc>(
+    ctx,
+    'records.alerts',
+    'alerts',
+    { scopeAncestors: actor._id },
+    'at',
+    params,
+  );
   return {
     items: page.items.map((a) => ({
       alertId: a._id,
       at: a.at.toISOString(),
       kind: a.kind,
       site: a.site,
-      person: a.person,
-      color: a.color,
-      temperature: a.temperature,
+      ...(a.scanId ? { scanId: a.scanId } : {}),
+      ...(a.person ? { person: a.person } : {}),
+      ...(a.color ? { color: a.color } : {}),
+      ...(a.temperature !== undefined ? { temperature: a.temperature } : {}),
     })),
     next: page.next,
   };
@@ -128,11 +153,17 @@ export async function grantReveal(
   if (params.expiresAt.getTime() <= ctx.now.getTime()) {
     throw new DomainError('BAD_REQUEST', '授权截止时间须晚于当前时间', { expiresAt: 'range' });
   }
+  if (params.expiresAt.getTime() > ctx.now.getTime() + GRANT_MAX_MS) {
+    throw new DomainError('BAD_REQUEST', '授权最长30天，请缩短截止时间', { expiresAt: 'range' });
+  }
   const grantee = await positionsOf(ctx.db).get(params.granteePositionId);
   if (!grantee) throw new DomainError('FORBIDDEN');
+  // the provincial office authorises a person in a post: nobody holds a position before it is claimed
+  if (!grantee.holder.openid) throw new DomainError('CONFLICT', '该账号尚未认领，不能授权');
   const grant: GrantDoc = {
     _id: randomId(12),
     granteePositionId: grantee._id,
+    holderOpenid: grantee.holder.openid,
     grantedBy: actor._id,
     reason: params.reason,
     expiresAt: params.expiresAt,
@@ -159,8 +190,15 @@ export async function reveal(
 ): Promise<RecordsReplies['reveal']> {
   const actor = await actingPosition(ctx, params.actingPositionId, ROLES);
   const _ = ctx.db.command;
+  // a grant is the holder's at the time it was given: any change of holder since (a replacement, even back to the
+  // same person) ends it
   const grant = await new Repository<GrantDoc>(ctx.db, 'grants').first(
-    { granteePositionId: actor._id, expiresAt: _.gt(ctx.now) },
+    {
+      granteePositionId: actor._id,
+      holderOpenid: ctx.openid,
+      createdAt: _.gte(actor.holder.claimedAt ?? new Date(0)),
+      expiresAt: _.gt(ctx.now),
+    },
     [['expiresAt', 'desc']],
   );
   const attempt = {

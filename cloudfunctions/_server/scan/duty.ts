@@ -5,10 +5,12 @@
  * chosen role at a time).
  */
 import type { ScanParams, ScanReplies } from '../../../miniprogram/core/contracts/scan.contract';
-import { greatCircleMeters } from '../../../miniprogram/core/geo';
+import { deviatesFrom, type Coordinates } from '../../../miniprogram/core/geo';
+import type { Tx } from '../cloud';
 import {
   coordinatesOf,
   type DutySession,
+  type GeoPoint,
   type PersonDoc,
   type PositionDoc,
   type SiteDoc,
@@ -19,9 +21,7 @@ import { disableOne } from '../org/org';
 import { positionsOf, sitesOf } from '../org/positions';
 import type { RequestContext } from '../router';
 import { dispatchNow } from '../sms/outbox';
-
-/** A duty session lasts a working day; after that the scanner goes on duty again. */
-export const DUTY_LIFETIME_MS = 12 * 3600_000;
+import { DUTY_LOG_LENGTH, covers, endDutyIn, endedAt } from './duty-sessions';
 
 /** The caller's own position, or NOT_HOLDER (also for an id that does not exist: ids cannot be probed). */
 export async function heldPosition(ctx: RequestContext, positionId: string): Promise<PositionDoc> {
@@ -45,28 +45,47 @@ export async function goOnDuty(
   if (!person) throw new DomainError('NOT_REGISTERED');
   if (person.color !== 'green') throw new DomainError('SCANNER_CODE_NOT_GREEN');
 
-  const site = (await sitesOf(ctx.db).get(position.siteId))!;
-  const distance = greatCircleMeters(coordinatesOf(site.location), params.location);
-  if (distance > site.radiusM) {
-    const outbox: Parameters<typeof dispatchNow>[1] = [];
-    await disableOne(ctx, position, 'geofence', new Map([[site._id, site.name]]), outbox);
-    await dispatchNow(ctx, outbox);
-    throw new DomainError('LOCATION_DEVIATION', undefined, { location: 'range' });
+  const site = await siteOf(ctx, position.siteId);
+  if (deviatesFrom({ center: coordinatesOf(site.location), radiusM: site.radiusM }, params.location)) {
+    await disableForDeviation(ctx, position, site);
   }
 
   const _ = ctx.db.command;
-  const positions = positionsOf(ctx.db);
-  // one chosen role at a time: any other duty of this holder ends here
-  await positions.updateWhere({ 'holder.openid': ctx.openid, _id: _.neq(position._id) }, { onDuty: null });
-  const session: DutySession = {
-    openid: ctx.openid,
-    since: ctx.now,
-    location: { type: 'Point', coordinates: [params.location.longitude, params.location.latitude] },
-  };
-  await positions.update(position._id, {
-    onDuty: _.set(session),
-    dutyLog: _.set([session, ...(position.dutyLog ?? [])].slice(0, DUTY_LOG_LENGTH)),
-    lastActiveAt: ctx.now,
+  const location = geoPointOf(params.location);
+  const session: DutySession = { openid: ctx.openid, since: ctx.now, location };
+  // the holder's color, the position and the duty they leave elsewhere, decided together: a code that turns
+  // yellow meanwhile, or a position disabled meanwhile, stops this duty from starting
+  await ctx.db.runTransaction(async (tx: Tx) => {
+    const { data: me } = await tx.collection('persons').doc(person._id).get();
+    if ((me as unknown as PersonDoc).color !== 'green') throw new DomainError('SCANNER_CODE_NOT_GREEN');
+    const { data } = await tx.collection('positions').doc(position._id).get();
+    const current = data as unknown as PositionDoc;
+    if (current.holder.openid !== ctx.openid) throw new DomainError('NOT_HOLDER');
+    if (current.status !== 'active') throw new DomainError('POSITION_DISABLED');
+    // one chosen role at a time (rule 12): the duty elsewhere ends here, and a late sync sees where it ended
+    const elsewhere = (me as unknown as PersonDoc).onDutyAt;
+    if (elsewhere && elsewhere !== position._id) await endDutyIn(tx, ctx, elsewhere, ctx.openid);
+    await tx
+      .collection('positions')
+      .doc(position._id)
+      .update({
+        data: {
+          onDuty: _.set(session),
+          // a session still running here (going on duty again) ends where the new one starts
+          dutyLog: _.set(
+            [session, ...(endedAt(current.dutyLog, ctx.now) ?? current.dutyLog ?? [])].slice(
+              0,
+              DUTY_LOG_LENGTH,
+            ),
+          ),
+          lastFix: _.set({ at: ctx.now, location }),
+          lastActiveAt: ctx.now,
+        },
+      });
+    await tx
+      .collection('persons')
+      .doc(person._id)
+      .update({ data: { onDutyAt: position._id } });
   });
   return {
     positionId: position._id,
@@ -76,20 +95,42 @@ export async function goOnDuty(
   };
 }
 
-/** Duty sessions kept for late offline syncs (a day's worth at most). */
-const DUTY_LOG_LENGTH = 10;
+/** Rule 7: a scanner far from the site loses the account at once (`geofence`, with its SMS). Always throws. */
+export async function disableForDeviation(
+  ctx: RequestContext,
+  position: PositionDoc,
+  site: SiteDoc,
+): Promise<never> {
+  const outbox: Parameters<typeof dispatchNow>[1] = [];
+  await disableOne(ctx, position, 'geofence', new Map([[site._id, site.name]]), outbox);
+  await dispatchNow(ctx, outbox);
+  throw new DomainError('LOCATION_DEVIATION', undefined, { location: 'range' });
+}
 
-const covers = (session: DutySession, openid: string, at: Date) =>
-  session.openid === openid &&
-  at.getTime() >= session.since.getTime() &&
-  at.getTime() <= session.since.getTime() + DUTY_LIFETIME_MS;
+export function geoPointOf(location: Coordinates): GeoPoint {
+  return { type: 'Point', coordinates: [location.longitude, location.latitude] };
+}
+
+/** Site names and places change rarely: each function instance keeps them for a minute. */
+const siteCache = new Map<string, { site: SiteDoc; until: number }>();
+
+export async function siteOf(ctx: RequestContext, siteId: string): Promise<SiteDoc> {
+  const cached = siteCache.get(siteId);
+  if (cached && cached.until > Date.now()) return cached.site;
+  const site = (await sitesOf(ctx.db).get(siteId))!;
+  siteCache.set(siteId, { site, until: Date.now() + 60_000 });
+  return site;
+}
 
 /** The caller is on duty at this position now (rule 7): their own session, not one left from an earlier holder. */
 export function onDutyNow(position: PositionDoc, openid: string, now: Date): boolean {
   return Boolean(position.onDuty && covers(position.onDuty, openid, now));
 }
 
-/** A scan taken offline at `at` counts if the caller was on duty at this position then. */
+/**
+ * A scan taken offline at `at` counts if the caller was on duty at this position then. Any change of holder or
+ * status ends the session at that instant (changePosition), so on duty then means held by the caller and active.
+ */
 export function wasOnDuty(position: PositionDoc, openid: string, at: Date): boolean {
   return (position.dutyLog ?? []).some((session) => covers(session, openid, at));
 }

@@ -31,31 +31,33 @@ import {
   maskIdNumber,
   maskName,
 } from '../../../miniprogram/core/identity';
-import type { AlertDoc, PersonDoc, ScanDoc, SiteDoc } from '../db/documents';
+import { deviatesFrom, type Fix } from '../../../miniprogram/core/geo';
+import {
+  coordinatesOf,
+  type AlertDoc,
+  type PersonDoc,
+  type PositionDoc,
+  type ScanDoc,
+  type SiteDoc,
+} from '../db/documents';
 import { Repository, isDuplicateKeyError } from '../db/repository';
 import { DomainError } from '../envelope';
 import type { Tx } from '../cloud';
 import { changeHealthFacts, factsOf } from '../health/health-facts';
-import { positionsOf, sitesOf } from '../org/positions';
+import { epidemicEnded } from '../health/retention';
+import { positionsOf } from '../org/positions';
 import { hmacSha256Hex, seal, unseal } from '../privacy/personal-data';
 import type { RequestContext } from '../router';
-import { heldPosition, onDutyNow, wasOnDuty } from './duty';
+import { disableForDeviation, geoPointOf, heldPosition, onDutyNow, siteOf, wasOnDuty } from './duty';
 
-/** A clock on a phone may run a little ahead of the server's. */
-const CLOCK_SKEW_MS = 2 * 60_000;
+/** A clock on a phone may run a little ahead of the server's; a scan older than this is a late sync. */
+export const CLOCK_SKEW_MS = 2 * 60_000;
 /** Activity is recorded at most this often per position (rule 10), not on every scan. */
 const ACTIVITY_EVERY_MS = 10 * 60_000;
-
-/** Site names change rarely: each function instance keeps them for a minute. */
-const siteCache = new Map<string, { site: SiteDoc; until: number }>();
-
-async function siteOf(ctx: RequestContext, siteId: string): Promise<SiteDoc> {
-  const cached = siteCache.get(siteId);
-  if (cached && cached.until > Date.now()) return cached.site;
-  const site = (await sitesOf(ctx.db).get(siteId))!;
-  siteCache.set(siteId, { site, until: Date.now() + 60_000 });
-  return site;
-}
+/** A scan without a location is accepted while the position's last fix is at most this old (rule 7). */
+export const FIX_FRESH_MS = 10 * 60_000;
+/** The position's last fix is refreshed at most this often, not on every scan. */
+const FIX_REFRESH_MS = 60_000;
 
 function replyOf(scan: ScanDoc, duplicate: boolean): ScanReplies['record'] {
   return {
@@ -157,6 +159,8 @@ export async function record(
   const scans = new Repository<ScanDoc>(ctx.db, 'scans');
   const earlier = await scans.get(params.scanId);
   if (earlier) return answerDuplicate(ctx, earlier, params.positionId);
+  // rule 3: the data is collected for this epidemic period only
+  if (epidemicEnded(ctx.now)) throw new DomainError('EPIDEMIC_ENDED');
 
   if (params.temperature < PLAUSIBLE_TEMPERATURE_C.min || params.temperature > PLAUSIBLE_TEMPERATURE_C.max) {
     throw new DomainError('TEMPERATURE_INVALID', undefined, { temperature: 'range' });
@@ -166,24 +170,10 @@ export async function record(
       [params.qr === undefined ? 'qr' : 'guest']: params.qr === undefined ? 'required' : 'unknown',
     });
   }
-  const at = params.scannedAt ?? ctx.now;
-  if (
-    at.getTime() > ctx.now.getTime() + CLOCK_SKEW_MS ||
-    at.getTime() < ctx.now.getTime() - LATE_SYNC_MAX_MS
-  ) {
-    throw new DomainError('BAD_REQUEST', '扫码时间超出允许范围', { scannedAt: 'range' });
-  }
-  // a scan taken offline and synced late counts if its scanner was on duty here when it was taken (rule 7),
-  // whatever has happened to the position since; a scan now needs the holder on duty now
-  const late = ctx.now.getTime() - at.getTime() > CLOCK_SKEW_MS;
-  const position = late
-    ? await positionsOf(ctx.db).get(params.positionId)
-    : await heldPosition(ctx, params.positionId);
-  const onDuty =
-    position && (late ? wasOnDuty(position, ctx.openid, at) : onDutyNow(position, ctx.openid, ctx.now));
-  if (!position || !onDuty) throw new DomainError('NOT_ON_DUTY');
-
+  const { at, late } = scanTime(params.scannedAt, ctx.now);
+  const position = await positionOnDuty(ctx, params.positionId, at, late);
   const site = await siteOf(ctx, position.siteId);
+  if (!late) await checkLocation(ctx, position, site, params.location);
   const fever = params.temperature >= FEVER_THRESHOLD_C;
   const base = {
     _id: params.scanId,
@@ -193,6 +183,7 @@ export async function record(
     scanner: { positionId: position._id, role: position.role, name: position.holder.masked?.name ?? '' },
     temperature: params.temperature,
     fever,
+    location: params.location ? geoPointOf(params.location) : null,
     scannedAt: at,
     receivedAt: ctx.now,
   };
@@ -231,10 +222,74 @@ export async function record(
     return answerDuplicate(ctx, first, params.positionId);
   }
 
-  if (!late && ctx.now.getTime() - position.lastActiveAt.getTime() > ACTIVITY_EVERY_MS) {
-    await positionsOf(ctx.db).update(position._id, { lastActiveAt: ctx.now });
-  }
+  if (!late) await noteActivity(ctx, position, params.location);
   return replyOf(scan, false);
+}
+
+/** When the scan was taken, and whether it is a late sync: API.md 2.2 bounds `scannedAt` to the last 24 hours. */
+export function scanTime(scannedAt: Date | undefined, now: Date): { at: Date; late: boolean } {
+  const at = scannedAt ?? now;
+  if (at.getTime() > now.getTime() + CLOCK_SKEW_MS || at.getTime() < now.getTime() - LATE_SYNC_MAX_MS) {
+    throw new DomainError('BAD_REQUEST', '扫码时间超出允许范围', { scannedAt: 'range' });
+  }
+  return { at, late: now.getTime() - at.getTime() > CLOCK_SKEW_MS };
+}
+
+/**
+ * The position the caller scans at (rule 7). A scan taken offline and synced late counts if its scanner was on
+ * duty here when it was taken; duty ends with any change of the position and with the holder's code leaving
+ * green, so on duty then means the position was theirs, active, and their code green. A scan now needs the holder
+ * on duty now; a holder whose own code is not green hears that first, then that they are off duty.
+ */
+export async function positionOnDuty(
+  ctx: RequestContext,
+  positionId: string,
+  at: Date,
+  late: boolean,
+): Promise<PositionDoc> {
+  if (late) {
+    const position = await positionsOf(ctx.db).get(positionId);
+    if (!position || !wasOnDuty(position, ctx.openid, at)) throw new DomainError('NOT_ON_DUTY');
+    return position;
+  }
+  const position = await heldPosition(ctx, positionId);
+  if (onDutyNow(position, ctx.openid, ctx.now)) return position;
+  const holder = await new Repository<PersonDoc>(ctx.db, 'persons').first({ openid: ctx.openid });
+  if (holder && holder.color !== 'green') throw new DomainError('SCANNER_CODE_NOT_GREEN');
+  throw new DomainError('NOT_ON_DUTY');
+}
+
+/**
+ * Rule 7 on every scan: a location far from the site disables the position (`geofence`, its SMS) and records
+ * nothing; without a location, the position's last fix must be fresh.
+ */
+export async function checkLocation(
+  ctx: RequestContext,
+  position: PositionDoc,
+  site: SiteDoc,
+  location: Fix | undefined,
+): Promise<void> {
+  if (location) {
+    if (deviatesFrom({ center: coordinatesOf(site.location), radiusM: site.radiusM }, location)) {
+      await disableForDeviation(ctx, position, site);
+    }
+    return;
+  }
+  const last = position.lastFix;
+  if (!last || ctx.now.getTime() - last.at.getTime() > FIX_FRESH_MS) {
+    throw new DomainError('LOCATION_REQUIRED', undefined, { location: 'required' });
+  }
+}
+
+/** The position's activity (rule 10) and last fix, written only when due: most scans write nothing here. */
+export async function noteActivity(ctx: RequestContext, position: PositionDoc, location: Fix | undefined) {
+  const _ = ctx.db.command;
+  const patch: Record<string, unknown> = {};
+  if (ctx.now.getTime() - position.lastActiveAt.getTime() > ACTIVITY_EVERY_MS) patch.lastActiveAt = ctx.now;
+  if (location && (!position.lastFix || ctx.now.getTime() - position.lastFix.at.getTime() > FIX_REFRESH_MS)) {
+    patch.lastFix = _.set({ at: ctx.now, location: geoPointOf(location) });
+  }
+  if (Object.keys(patch).length > 0) await positionsOf(ctx.db).update(position._id, patch);
 }
 
 type ScanBase = Omit<ScanDoc, 'personId' | 'guest' | 'masked' | 'color' | 'decision' | 'qr' | 'replayed'>;
@@ -261,6 +316,10 @@ async function scanCode(
   if (!code) throw new DomainError('QR_INVALID');
   const person = await new Repository<PersonDoc>(ctx.db, 'persons').first({ codeId: code.codeId });
   if (!person) throw new DomainError('QR_INVALID');
+  // a code is read by another scanner (rule 4), and a scanner must be green to scan (rule 7): scanning one's own
+  // code would let a scanner clear their own yellow code
+  if (person.openid === ctx.openid)
+    throw new DomainError('FORBIDDEN', '不能扫描本人的吉祥码，请由其他扫码员扫码');
   const keys = ctx.ports.keys();
   const seeds = person.seeds.map((s) => ({ ...s, seed: unseal(keys, s.seed) }));
   const checked = checkCode(hmacSha256Hex, code, seeds, at);

@@ -4,7 +4,13 @@
  * A message is sent right after the change when the gateway takes it, else by the `smsDispatch` timer, retried
  * after 1, 2, 4 … minutes, at most 10 tries, then `failed`.
  */
-import { smsText, type SmsParams, type SmsTemplate } from '../../../miniprogram/core/sms';
+import {
+  SMS_TEMPLATES,
+  smsParams,
+  smsText,
+  type SmsParams,
+  type SmsTemplate,
+} from '../../../miniprogram/core/sms';
 import type { SmsOutboxDoc } from '../db/documents';
 import { Repository } from '../db/repository';
 import { logEvent, logFailure } from '../log';
@@ -20,8 +26,10 @@ export function smsMessage(
   sealedPhone: string,
   positionId: string,
   template: SmsTemplate,
-  params: SmsParams,
+  raw: SmsParams,
 ): SmsOutboxDoc {
+  // the site's name as a plain SMS variable (≤ 20 characters, no quote, link or control character)
+  const params = smsParams(raw);
   return {
     _id: randomId(12),
     phone: sealedPhone,
@@ -55,11 +63,14 @@ async function dispatchOne(ctx: SystemContext, message: SmsOutboxDoc): Promise<O
   if (taken !== 1) return 'skipped';
   try {
     const phone = unseal(ctx.ports.keys(), message.phone);
+    // built again from its template: a message written before names were checked (or sanitised) goes out clean
+    const params = smsParams(message.params);
+    const known = (SMS_TEMPLATES as readonly string[]).includes(message.template);
     await ctx.ports.sms.send({
       phone,
       template: message.template,
-      text: message.text,
-      params: { ...message.params },
+      text: known ? smsText(message.template, params) : message.text,
+      params: { ...params },
     });
   } catch (err) {
     const failed = attempts >= SMS_MAX_ATTEMPTS;

@@ -1,8 +1,9 @@
-/** 码上行动 scan mode: roles, going on duty, scanning with temperature (API.md `scan`). */
+/** 码上行动 scan mode: roles, going on duty, scanning with temperature, refusals (API.md `scan`). */
 import { scanParams } from '../../../miniprogram/core/contracts/scan.contract';
 import { createFunction, defineAction } from '../../_server/router';
 import { goOnDuty } from '../../_server/scan/duty';
 import { record } from '../../_server/scan/record';
+import { refusal } from '../../_server/scan/refusal';
 import { roles } from '../../_server/scan/roles';
 
 export const main = createFunction({
@@ -11,5 +12,6 @@ export const main = createFunction({
     roles: defineAction(scanParams.roles, (_params, ctx) => roles(ctx)),
     goOnDuty: defineAction(scanParams.goOnDuty, goOnDuty),
     record: defineAction(scanParams.record, record),
+    refusal: defineAction(scanParams.refusal, refusal),
   },
 });

@@ -5,13 +5,12 @@
 import type { RecordsReplies } from '../../core/contracts/records.contract';
 import { COLOR_NAMES, type Color } from '../../core/health-code.rules';
 import { shanghaiClock, startOfShanghaiDay } from '../../core/calendar';
+import { alertLines } from '../../core/views/alerts.view';
 import { decisionText } from '../../core/views/health-code.view';
 import { callCloud } from '../../services/cloud';
 
 type ScanItem = RecordsReplies['scans']['items'][number];
 type AlertItem = RecordsReplies['alerts']['items'][number];
-
-const ALERT_KIND = { fever: '体温异常', color: '健康码异常', replay: '疑似截图转发' } as const;
 
 const scanRow = (s: ScanItem) => ({
   id: s.scanId,
@@ -21,8 +20,7 @@ const scanRow = (s: ScanItem) => ({
 });
 const alertRow = (a: AlertItem) => ({
   id: a.alertId,
-  title: `${ALERT_KIND[a.kind]} · ${a.person.name}`,
-  detail: `${a.site.name} · ${COLOR_NAMES[a.color]} · ${a.temperature}℃`,
+  ...alertLines(a),
   when: shanghaiClock(new Date(a.at)),
 });
 
@@ -44,6 +42,7 @@ Component({
     stats: null as null | {
       total: number;
       fever: number;
+      refusals: number;
       colors: Array<{ name: string; count: number }>;
       sites: RecordsReplies['stats']['bySite'];
     },
@@ -101,7 +100,13 @@ Component({
         count,
       }));
       this.setData({
-        stats: { total: reply.data.total, fever: reply.data.fever, colors, sites: reply.data.bySite },
+        stats: {
+          total: reply.data.total,
+          fever: reply.data.fever,
+          refusals: reply.data.refusals,
+          colors,
+          sites: reply.data.bySite,
+        },
       });
     },
     async loadAlerts() {

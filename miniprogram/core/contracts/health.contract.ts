@@ -11,7 +11,7 @@ const positionId = v.string({ max: 64 });
 export const healthParams = {
   importRiskList: v.object({
     actingPositionId: positionId,
-    source: v.string({ max: 100 }),
+    source: v.freeText(100),
     rows: v.array(
       v.object({
         idNumber: v.string({ max: 30 }),
@@ -25,7 +25,7 @@ export const healthParams = {
     actingPositionId: positionId,
     personId: v.string({ max: 64 }),
     color: v.oneOf(['green', 'yellow', 'orange', 'red'] as const),
-    reason: v.string({ max: 200 }),
+    reason: v.freeText(200),
   }),
 };
 

@@ -13,9 +13,9 @@ export const SITE_RADIUS_M = { min: 50, max: 50_000 };
 export const orgParams = {
   createSite: v.object({
     actingPositionId: id,
-    name: v.string({ max: 60 }),
+    name: v.siteName(),
     type: v.oneOf(SITE_TYPES),
-    address: v.string({ max: 120 }),
+    address: v.freeText(120),
     location: v.coordinates(),
     radiusM: v.optional(v.number({ min: SITE_RADIUS_M.min, max: SITE_RADIUS_M.max })),
     parentSiteId: v.optional(id),
@@ -34,25 +34,25 @@ export const orgParams = {
     positionId: id,
     holderName: name,
     holderPhone: phone,
-    reason: v.string({ max: 200 }),
+    reason: v.freeText(200),
   }),
   disable: v.object({
     actingPositionId: id,
     positionId: id,
     cascade: v.boolean(),
-    reason: v.string({ max: 200 }),
+    reason: v.freeText(200),
   }),
   activate: v.object({ actingPositionId: id, positionId: id }),
   subordinates: v.object({ actingPositionId: id, positionId: v.optional(id), ...listParams }),
   applySenior: v.object({
-    unitName: v.string({ max: 60 }),
+    unitName: v.siteName(),
     uscc: v.string({ max: 30 }),
     siteType: v.oneOf(SITE_TYPES),
-    address: v.string({ max: 120 }),
+    address: v.freeText(120),
     location: v.coordinates(),
     applicantName: name,
     applicantPhone: phone,
-    letter: v.optional(v.string({ max: 2000 })),
+    letter: v.optional(v.freeText(2000, { lines: true })),
     replacesPositionId: v.optional(id),
   }),
   applications: v.object({
@@ -64,7 +64,7 @@ export const orgParams = {
     actingPositionId: id,
     applicationId: id,
     approve: v.boolean(),
-    comment: v.optional(v.string({ max: 200 })),
+    comment: v.optional(v.freeText(200)),
   }),
 };
 

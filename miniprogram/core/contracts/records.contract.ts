@@ -23,19 +23,22 @@ export const recordsParams = {
   grantReveal: v.object({
     actingPositionId: id,
     granteePositionId: id,
-    reason: v.string({ max: 200 }),
+    reason: v.freeText(200),
     expiresAt: v.dateTime(),
   }),
-  reveal: v.object({ actingPositionId: id, scanId: v.string({ max: 64 }), reason: v.string({ max: 200 }) }),
+  reveal: v.object({ actingPositionId: id, scanId: v.string({ max: 64 }), reason: v.freeText(200) }),
   flagCredit: v.object({
     actingPositionId: id,
     personId: v.optional(id),
     positionId: v.optional(id),
     kind: v.oneOf(CREDIT_KINDS),
-    evidence: v.string({ max: 2000 }),
+    evidence: v.freeText(2000, { lines: true }),
   }),
   creditFlags: v.object({ actingPositionId: id, ...listParams }),
 };
+
+export const ALERT_KINDS = ['fever', 'color', 'replay', 'forced_entry', 'stale_pass'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export interface ScanItem {
   scanId: string;
@@ -55,16 +58,21 @@ export interface RecordsReplies {
     byColor: Partial<Record<Color, number>>;
     fever: number;
     bySite: Array<{ siteId: string; name: string; total: number }>;
+    /** Rule 18: refusals and forced entries at the gates in scope (not scans: not in `total`). */
+    refusals: number;
   };
   alerts: {
     items: Array<{
       alertId: string;
       at: string;
-      kind: 'fever' | 'color' | 'replay';
+      kind: AlertKind;
       site: { id: string; name: string };
-      person: { name: string };
-      color: Color;
-      temperature: number;
+      /** The scan that raised it; absent for a forced entry (no scan was made). */
+      scanId?: string;
+      /** Absent for a forced entry: nobody was identified. */
+      person?: { name: string };
+      color?: Color;
+      temperature?: number;
     }>;
     next: string | null;
   };
@@ -93,7 +101,7 @@ export const RECORDS_ERRORS: Record<RecordsAction, readonly ErrorCode[]> = {
   scans: [...ACTING],
   stats: [...ACTING],
   alerts: [...ACTING],
-  grantReveal: [...ACTING],
+  grantReveal: [...ACTING, 'CONFLICT'],
   reveal: [...ACTING, 'NO_GRANT', 'NOT_FOUND'],
   flagCredit: [...ACTING, 'NOT_FOUND'],
   creditFlags: [...ACTING],

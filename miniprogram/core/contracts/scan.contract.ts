@@ -9,13 +9,27 @@ export const GUEST_CATEGORIES = ['elderly', 'child', 'disabled', 'foreigner', 'o
 export type GuestCategory = (typeof GUEST_CATEGORIES)[number];
 
 const id = v.string({ max: 64 });
+/** The client's id of one event at the gate (a UUID fits): what makes a retry count once. */
+const scanId = v.string({ min: 8, max: 64, pattern: /^[A-Za-z0-9-]+$/ });
+
+/** Rule 18: someone would not be scanned, or forced their way in. */
+export const REFUSAL_REASONS = ['refused_scan', 'forced_entry'] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
+/** The phone's location with its accuracy in metres, as wx.getLocation / onLocationChange give it (API.md 2). */
+const fix = () =>
+  v.object({
+    latitude: v.number({ min: -90, max: 90 }),
+    longitude: v.number({ min: -180, max: 180 }),
+    accuracy: v.optional(v.number({ min: 0, max: 100_000 })),
+  });
 
 export const scanParams = {
   roles: v.object({}),
-  goOnDuty: v.object({ positionId: id, location: v.coordinates() }),
+  goOnDuty: v.object({ positionId: id, location: fix() }),
   record: v.object({
     positionId: id,
-    scanId: v.string({ min: 8, max: 64, pattern: /^[A-Za-z0-9-]+$/ }),
+    scanId,
     temperature: v.number(),
     qr: v.optional(v.string({ max: 120 })),
     guest: v.optional(
@@ -24,10 +38,18 @@ export const scanParams = {
         category: v.oneOf(GUEST_CATEGORIES),
         idNumber: v.optional(v.string({ max: 30 })),
         phone: v.optional(v.string({ max: 20 })),
-        document: v.optional(v.string({ max: 40 })),
+        document: v.optional(v.freeText(40)),
       }),
     ),
-    location: v.optional(v.coordinates()),
+    location: v.optional(fix()),
+    scannedAt: v.optional(v.dateTime()),
+  }),
+  refusal: v.object({
+    positionId: id,
+    scanId,
+    reason: v.oneOf(REFUSAL_REASONS),
+    note: v.optional(v.freeText(200)),
+    /** Extension: as for `record`, for a refusal kept on the phone while the network was down. */
     scannedAt: v.optional(v.dateTime()),
   }),
 };
@@ -52,6 +74,7 @@ export interface ScanReplies {
     /** Extension: the same QR was shown at another site within its window (a replayed screenshot). */
     replayed?: boolean;
   };
+  refusal: { scanId: string; duplicate: boolean };
 }
 
 export type ScanAction = keyof typeof scanParams;
@@ -78,5 +101,19 @@ export const SCAN_ERRORS: Record<ScanAction, readonly ErrorCode[]> = {
     'QR_EXPIRED',
     'GUEST_INVALID',
     'CONFLICT',
+    'FORBIDDEN',
+    'SCANNER_CODE_NOT_GREEN',
+    'LOCATION_DEVIATION',
+    'LOCATION_REQUIRED',
+    'EPIDEMIC_ENDED',
+  ],
+  refusal: [
+    'BAD_REQUEST',
+    'NOT_HOLDER',
+    'POSITION_DISABLED',
+    'NOT_ON_DUTY',
+    'SCANNER_CODE_NOT_GREEN',
+    'CONFLICT',
+    'EPIDEMIC_ENDED',
   ],
 };

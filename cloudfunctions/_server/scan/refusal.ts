@@ -1,0 +1,82 @@
+/**
+ * scan.refusal (regulation rule 18): someone at the gate would not be scanned (`refused_scan`), or forced their way
+ * in (`forced_entry`). No identity is recorded. Exactly once per scanId, like a scan; a forced entry raises an alert
+ * for everyone above the gate (rule 15).
+ */
+import type { ScanParams, ScanReplies } from '../../../miniprogram/core/contracts/scan.contract';
+import type { Tx } from '../cloud';
+import type { AlertDoc, RefusalDoc, ScanDoc } from '../db/documents';
+import { Repository, isDuplicateKeyError } from '../db/repository';
+import { DomainError } from '../envelope';
+import { epidemicEnded } from '../health/retention';
+import { positionsOf } from '../org/positions';
+import type { RequestContext } from '../router';
+import { siteOf } from './duty';
+import { positionOnDuty, scanTime } from './record';
+
+async function answerDuplicate(
+  ctx: RequestContext,
+  earlier: RefusalDoc,
+  positionId: string,
+): Promise<ScanReplies['refusal']> {
+  // a scanId is the scanner's own: another position's, or someone else's, is a conflict
+  const position = await positionsOf(ctx.db).get(earlier.positionId);
+  const scanner =
+    position?.holder.openid === ctx.openid || (position?.dutyLog ?? []).some((d) => d.openid === ctx.openid);
+  if (earlier.positionId !== positionId || !scanner) throw new DomainError('CONFLICT');
+  return { scanId: earlier._id, duplicate: true };
+}
+
+export async function refusal(
+  params: ScanParams<'refusal'>,
+  ctx: RequestContext,
+): Promise<ScanReplies['refusal']> {
+  const refusals = new Repository<RefusalDoc>(ctx.db, 'refusals');
+  // a scanId names one event at the gate: a refusal, or a scan (then this is a conflict)
+  const [earlier, scanned] = await Promise.all([
+    refusals.get(params.scanId),
+    new Repository<ScanDoc>(ctx.db, 'scans').get(params.scanId),
+  ]);
+  if (earlier) return answerDuplicate(ctx, earlier, params.positionId);
+  if (scanned) throw new DomainError('CONFLICT');
+  if (epidemicEnded(ctx.now)) throw new DomainError('EPIDEMIC_ENDED');
+
+  const { at, late } = scanTime(params.scannedAt, ctx.now);
+  const position = await positionOnDuty(ctx, params.positionId, at, late);
+  const site = await siteOf(ctx, position.siteId);
+  const doc: RefusalDoc = {
+    _id: params.scanId,
+    positionId: position._id,
+    scopeAncestors: [...position.ancestors, position._id],
+    site: { id: site._id, name: site.name },
+    scanner: { positionId: position._id, role: position.role, name: position.holder.masked?.name ?? '' },
+    reason: params.reason,
+    note: params.note ?? null,
+    at,
+    receivedAt: ctx.now,
+  };
+  try {
+    if (params.reason === 'forced_entry') {
+      const alert: AlertDoc = {
+        _id: doc._id,
+        kind: 'forced_entry',
+        scopeAncestors: doc.scopeAncestors,
+        site: doc.site,
+        at,
+      };
+      await ctx.db.runTransaction(async (tx: Tx) => {
+        await tx.collection('refusals').add({ data: doc });
+        await tx.collection('alerts').add({ data: alert });
+      });
+    } else {
+      await refusals.insert(doc);
+    }
+  } catch (err) {
+    // the same scanId raced in: the first one answers for both
+    if (!isDuplicateKeyError(err)) throw err;
+    const first = await refusals.get(params.scanId);
+    if (!first) throw err;
+    return answerDuplicate(ctx, first, params.positionId);
+  }
+  return { scanId: doc._id, duplicate: false };
+}
