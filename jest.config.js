@@ -15,6 +15,8 @@ const pageModules = {
 
 module.exports = {
   globalSetup: '<rootDir>/test/global-setup.js',
+  // jest reads testTimeout from the top level only; the projects' own values below are not applied
+  testTimeout: process.env.JXM_FAULTS === '1' ? 600000 : 30000,
   projects: [
     {
       displayName: 'cloud',

@@ -36,3 +36,14 @@ export function deviatesFrom(site: { center: Coordinates; radiusM: number }, fix
   const allowance = Math.min(Math.max(fix.accuracy ?? 0, 0), MAX_ACCURACY_ALLOWANCE_M);
   return greatCircleMeters(site.center, fix) > site.radiusM + allowance;
 }
+
+/** The fix the API takes, from what wx.getLocation / onLocationChange report (which carry more fields). */
+export function fixOf(reported: { latitude: number; longitude: number; accuracy?: number }): Fix {
+  const { latitude, longitude, accuracy } = reported;
+  return typeof accuracy === 'number' && Number.isFinite(accuracy) && accuracy >= 0
+    ? { latitude, longitude, accuracy }
+    : { latitude, longitude };
+}
+
+/** A fix older than this is not sent with a scan: the server then relies on the position's last fix. */
+export const FIX_SEND_MAX_AGE_MS = 2 * 60_000;

@@ -152,12 +152,14 @@ function provincialInForce(facts: HealthFacts): ProvincialDecision | null {
 
 type Flag = Pick<NationalFacts, 'status' | 'releasedAt'> | Pick<ListFlag, 'status' | 'releasedAt'>;
 
-const isRed = (flag: Flag | null | undefined): flag is Flag =>
-  Boolean(flag) && (flag!.status === 'confirmed' || flag!.status === 'suspected');
+function isRed(flag: Flag | null | undefined): flag is Flag {
+  return flag ? flag.status === 'confirmed' || flag.status === 'suspected' : false;
+}
 
 /** A close contact or quarantine flag (of either source) not yet released. */
-export function isQuarantined(flag: Flag | null | undefined): boolean {
-  return Boolean(flag) && (flag!.status === 'close_contact' || flag!.status === 'quarantine') && !flag!.releasedAt;
+export function isQuarantined(flag: Flag | null | undefined): flag is Flag {
+  if (!flag) return false;
+  return (flag.status === 'close_contact' || flag.status === 'quarantine') && !flag.releasedAt;
 }
 
 /** The color: the more severe of the national and the list's flag, unless a provincial decision is in force. */
@@ -173,7 +175,8 @@ export function colorOf(facts: HealthFacts): ColorDecision {
     if (isRed(flag)) return { color: 'red', reason: flag.status as 'confirmed' | 'suspected' };
   }
   for (const flag of [n, list]) {
-    if (isQuarantined(flag)) return { color: 'orange', reason: flag!.status as 'close_contact' | 'quarantine' };
+    if (isQuarantined(flag))
+      return { color: 'orange', reason: flag.status as 'close_contact' | 'quarantine' };
   }
   if (!n.verified) return { color: 'bw', reason: 'unverified' };
   if (facts.fever) return { color: 'yellow', reason: 'onsite_fever' };
@@ -228,9 +231,7 @@ export function nationalAnswerEffect(
 export function withNationalAnswer(facts: HealthFacts, answer: NationalAnswer, at: Date): HealthFacts {
   const effect = nationalAnswerEffect(facts.national, answer);
   const next =
-    effect === 'flag'
-      ? withNationalFlag(facts, answer, answer.flaggedAt ?? at)
-      : withNationalVerified(facts);
+    effect === 'flag' ? withNationalFlag(facts, answer, answer.flaggedAt ?? at) : withNationalVerified(facts);
   return { ...next, national: { ...next.national, askedAt: at, answeredAt: at } };
 }
 
@@ -312,9 +313,9 @@ export function withNationalVerified(facts: HealthFacts): HealthFacts {
  * no end.
  */
 export function quarantineEndOf(facts: HealthFacts): Date | null {
-  const running = [facts.national, facts.listFlag ?? null].filter(isQuarantined) as Array<{
-    quarantineUntil: Date | null;
-  }>;
+  const running = [facts.national, facts.listFlag ?? null].filter((f): f is NationalFacts | ListFlag =>
+    isQuarantined(f),
+  );
   if (running.length === 0 || running.some((f) => !f.quarantineUntil)) return null;
   return new Date(Math.max(...running.map((f) => f.quarantineUntil!.getTime())));
 }

@@ -29,6 +29,33 @@ export const SITE_TYPES = [
 ] as const;
 export type SiteType = (typeof SITE_TYPES)[number];
 
+/** Public places (rule 9: 农贸市场、商场、超市、店铺、医院、学校、银行、居民小区等公共场所; API.md 2). */
+export const PUBLIC_PLACE_TYPES = [
+  'market',
+  'mall',
+  'supermarket',
+  'shop',
+  'hospital',
+  'school',
+  'bank',
+  'residential',
+  'building',
+  'other',
+] as const satisfies readonly SiteType[];
+
+/**
+ * The types of site each role may create (rule 6, rule 9; API.md v1.1 `createSite`): the initiator any; a senior
+ * its departments and subsidiaries, unit sites on application, and the villages (村/社区) of a 乡镇（街道）; an
+ * intermediate at a village site the public places the village opens; an ordinary scanner none. A type added to
+ * SITE_TYPES later is the initiator's until it is listed here.
+ */
+export const CREATABLE_SITE_TYPES: Record<Role, readonly SiteType[]> = {
+  initiator: SITE_TYPES,
+  senior: ['gov', 'department', 'village', 'station', ...PUBLIC_PLACE_TYPES],
+  intermediate: PUBLIC_PLACE_TYPES,
+  ordinary: [],
+};
+
 /** pending: created, waiting for its holder to claim the invite. */
 export const POSITION_STATUSES = ['pending', 'active', 'disabled'] as const;
 export type PositionStatus = (typeof POSITION_STATUSES)[number];

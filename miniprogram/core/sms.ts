@@ -15,6 +15,7 @@ export const SMS_TEMPLATES = [
   'position_claimed',
   'position_claimed_disabled',
   'position_replaced',
+  'position_handed_over',
   'position_disabled',
   'position_activated',
 ] as const;
@@ -56,6 +57,9 @@ export function smsText(template: SmsTemplate, raw: SmsParams): string {
       return `【吉祥码】您已认领${account}，该账号目前处于禁用状态，请向上一级扫码员申请激活。`;
     case 'position_replaced':
       return `【吉祥码】您已被指定接替${account}，请在72小时内凭邀请码在“吉事办”小程序“码上行动”中认领。`;
+    case 'position_handed_over':
+      // to the old holder of a replaced position (API.md v1.1): the account has passed to someone else, unnamed
+      return `【吉祥码】您的${account}已移交他人，您不能再使用该账号。如有疑问，请联系上一级扫码员。`;
     case 'position_disabled':
       return `【吉祥码】您的${account}已被禁用（${DISABLE_REASON_TEXT[params.reason ?? 'manual']}）。如需恢复，请向上一级扫码员申请激活。`;
     case 'position_activated':

@@ -18,6 +18,8 @@ export function cachedCode(now: Date): CachedCode | null {
 /** Asks for a fresh seed; keeps the cached one when the network is down. */
 export async function refreshCode(now: Date): Promise<CloudReply<CachedCode>> {
   const reply = await callCloud('citizen', 'code', {});
+  // rule 3: after the epidemic period no code is shown, not even the one kept on the device
+  if (!reply.ok && reply.error.code === 'EPIDEMIC_ENDED') save(STORAGE_KEYS.code, null);
   if (!reply.ok) return reply;
   const code = { ...reply.data, fetchedAt: now.toISOString() };
   save(STORAGE_KEYS.code, code);

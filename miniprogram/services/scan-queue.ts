@@ -10,15 +10,16 @@ import { callCloud } from './cloud';
 import { STORAGE_KEYS, load, save } from './storage';
 
 export type RecordParams = ParamsOf<'scan', 'record'>;
+export type RefusalParams = ParamsOf<'scan', 'refusal'>;
 
-export interface QueuedScan {
-  params: RecordParams & { scannedAt: string };
-  queuedAt: string;
-}
+/** A scan, or a refusal at the gate (rule 18), kept with the time it happened and the fix it was taken with. */
+export type QueuedScan =
+  | { action?: 'record'; params: RecordParams & { scannedAt: string }; queuedAt: string }
+  | { action: 'refusal'; params: RefusalParams & { scannedAt: string }; queuedAt: string };
 
 export interface SyncedScan {
   scanId: string;
-  reply: ScanReplies['record'] | null;
+  reply: ScanReplies['record'] | ScanReplies['refusal'] | null;
   /** The cloud refused it (e.g. QR_EXPIRED): shown to the scanner, not retried. */
   error: { code: string; message: string } | null;
 }
@@ -28,8 +29,16 @@ export function pendingScans(): QueuedScan[] {
 }
 
 export function enqueueScan(params: RecordParams & { scannedAt: string }, now: Date): QueuedScan[] {
-  const queue = pendingScans().filter((q) => q.params.scanId !== params.scanId);
-  queue.push({ params, queuedAt: now.toISOString() });
+  return enqueue({ action: 'record', params, queuedAt: now.toISOString() });
+}
+
+export function enqueueRefusal(params: RefusalParams & { scannedAt: string }, now: Date): QueuedScan[] {
+  return enqueue({ action: 'refusal', params, queuedAt: now.toISOString() });
+}
+
+function enqueue(item: QueuedScan): QueuedScan[] {
+  const queue = pendingScans().filter((q) => q.params.scanId !== item.params.scanId);
+  queue.push(item);
   save(STORAGE_KEYS.scanQueue, queue);
   return queue;
 }
@@ -43,7 +52,10 @@ export async function syncScans(): Promise<{ synced: SyncedScan[]; remaining: nu
   let queue = pendingScans();
   while (queue.length > 0) {
     const [next] = queue;
-    const reply = await callCloud('scan', 'record', next.params);
+    const reply =
+      next.action === 'refusal'
+        ? await callCloud('scan', 'refusal', next.params)
+        : await callCloud('scan', 'record', next.params);
     // no answer, or the cloud failed without writing (INTERNAL): keep it, in order, for the next sync
     if (!reply.ok && (reply.error.code === 'NETWORK' || reply.error.code === 'INTERNAL')) break;
     synced.push({

@@ -3,7 +3,7 @@
  */
 import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
 import { personOf } from '../helpers/identities';
-import { closePage, openPage, resetPhone, startCloud, stopCloud, textOf, until } from './harness';
+import { closePage, openPage, phone, resetPhone, startCloud, stopCloud, textOf, until } from './harness';
 
 let cloud: LocalCloud;
 
@@ -26,4 +26,24 @@ it('should show the code with its colour in words, the masked name, a live clock
   expect(page.data.clock).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
   expect(page.data.qrText).toMatch(/^JXM1\.[0-9a-f]{16}\.\d+\.[0-9a-f]{16}$/);
   closePage(page);
+});
+
+it('should say that the epidemic period has ended, and show no code, not even the one kept on the phone', async () => {
+  resetPhone('code-ended');
+  const me = personOf(3002);
+  await cloud.functions.invoke('citizen', { action: 'register', ...me }, { openid: 'code-ended' });
+  const before = openPage('pages/code/code');
+  await until(() => before.data.state === 'ready', 'the code');
+  closePage(before);
+  process.env.JXM_EPIDEMIC_END = new Date(Date.now() - 1000).toISOString();
+  try {
+    const page = openPage('pages/code/code');
+    await until(() => textOf(page).includes('本次疫情防控期已结束'), 'the end');
+    expect(textOf(page)).toContain('不再收集');
+    expect(page.data.qrText).toBe('');
+    expect(phone.storage.get('jxm.code.v1')).toBeNull();
+    closePage(page);
+  } finally {
+    delete process.env.JXM_EPIDEMIC_END;
+  }
 });

@@ -14,7 +14,13 @@ export interface Phone {
   openid: string;
   online: boolean;
   scanResult: string | null;
-  location: { latitude: number; longitude: number };
+  location: { latitude: number; longitude: number; accuracy?: number };
+  /** Whether the user allows the location (scope.userLocation); WeChat's settings page can turn it on. */
+  locationAllowed: boolean;
+  /** What the settings page does when opened: the user allows the location there, or not. */
+  allowsInSettings: boolean;
+  /** Whether the user confirms a wx.showModal. */
+  confirms: boolean;
   storage: Map<string, unknown>;
   navigations: string[];
   toasts: string[];
@@ -26,6 +32,9 @@ export const phone: Phone = {
   online: true,
   scanResult: null,
   location: { latitude: 43.9036, longitude: 125.3184 },
+  locationAllowed: true,
+  allowsInSettings: true,
+  confirms: true,
   storage: new Map(),
   navigations: [],
   toasts: [],
@@ -81,13 +90,41 @@ export function installWx(cloud: LocalCloud): void {
         return { result: phone.scanResult };
       }),
     getLocation: (options: Callbacks<{ latitude: number; longitude: number }>) =>
-      respond(options, async () => ({ ...phone.location })),
+      respond(options, async () => {
+        if (!phone.locationAllowed) throw new Error('getLocation:fail auth deny');
+        // what a phone reports: more than the coordinates
+        return {
+          speed: 0,
+          altitude: 200,
+          verticalAccuracy: 10,
+          horizontalAccuracy: 30,
+          accuracy: 30,
+          ...phone.location,
+        };
+      }),
+    startLocationUpdate: (options: Callbacks<unknown>) =>
+      respond(options, async () => {
+        if (!phone.locationAllowed) throw new Error('startLocationUpdate:fail auth deny');
+        locationUpdates = true;
+        setTimeout(emitLocation, 0);
+        return {};
+      }),
+    stopLocationUpdate: () => {
+      locationUpdates = false;
+    },
+    onLocationChange: (listener: (res: unknown) => void) => locationListeners.add(listener),
+    offLocationChange: (listener: (res: unknown) => void) => locationListeners.delete(listener),
+    openSetting: (options: Callbacks<{ authSetting: Record<string, boolean> }>) =>
+      respond(options, async () => {
+        if (phone.allowsInSettings) phone.locationAllowed = true;
+        return { authSetting: { 'scope.userLocation': phone.locationAllowed } };
+      }),
     navigateTo: (options: { url: string }) => phone.navigations.push(options.url),
     redirectTo: (options: { url: string }) => phone.navigations.push(options.url),
     navigateBack: () => phone.navigations.push('back'),
     showToast: (options: { title: string }) => phone.toasts.push(options.title),
     showModal: (options: Callbacks<{ confirm: boolean; cancel: boolean }>) =>
-      respond(options, async () => ({ confirm: true, cancel: false })),
+      respond(options, async () => ({ confirm: phone.confirms, cancel: !phone.confirms })),
     setClipboardData: (options: Callbacks<unknown>) => respond(options, async () => ({})),
     vibrateShort: () => undefined,
     onNetworkStatusChange: () => undefined,
@@ -141,6 +178,16 @@ export function installWx(cloud: LocalCloud): void {
 
 let cloud: LocalCloud | null = null;
 
+let locationUpdates = false;
+const locationListeners = new Set<(res: unknown) => void>();
+
+/** The phone reports its location to every listener while location updates run (as it moves: call again). */
+export function emitLocation(): void {
+  if (!locationUpdates) return;
+  for (const listener of locationListeners)
+    listener({ speed: 0, altitude: 200, accuracy: 30, ...phone.location });
+}
+
 /** One local cloud per test file, with the bootstrap initiator `page-initiator`. */
 export async function startCloud(): Promise<LocalCloud> {
   cloud = await openLocalCloud({ bootstrapOpenid: 'page-initiator' });
@@ -158,11 +205,17 @@ export function resetPhone(openid: string): void {
     openid,
     online: true,
     scanResult: null,
+    location: { latitude: 43.9036, longitude: 125.3184 },
+    locationAllowed: true,
+    allowsInSettings: true,
+    confirms: true,
     navigations: [],
     toasts: [],
     cloudCalls: [],
   });
   phone.storage.clear();
+  locationListeners.clear();
+  locationUpdates = false;
 }
 
 type Simulate = typeof import('miniprogram-simulate');
@@ -214,4 +267,51 @@ export function tapOn(dataset: Record<string, unknown>): {
   currentTarget: { dataset: Record<string, unknown> };
 } {
   return { currentTarget: { dataset } };
+}
+
+type Rendered = { dispatchEvent(name: string, detail?: unknown): void };
+
+function find(page: PageInstance, selector: string): Rendered | null {
+  return (page as unknown as { querySelector(s: string): Rendered | null }).querySelector(selector);
+}
+
+/** A rendered node of the page, found by a selector (`#scan`, `#guest-name`). Fails if it is not rendered. */
+export function nodeOf(page: PageInstance, selector: string): Rendered {
+  const node = find(page, selector);
+  if (!node) throw new Error(`nothing rendered for ${selector}`);
+  return node;
+}
+
+/**
+ * A finger taps the rendered node: its `bind:tap` runs, as on a phone. On a TDesign button the tap lands on the
+ * button inside it, which re-emits `tap` unless the button is disabled or loading.
+ */
+export async function tap(page: PageInstance, selector: string): Promise<void> {
+  const inner = find(page, `${selector} >>> .t-button`) ?? find(page, `${selector} >>> .t-cell`);
+  (inner ?? nodeOf(page, selector)).dispatchEvent('tap');
+  await settle();
+}
+
+/**
+ * Typing into a TDesign input or textarea: the native control inside gets `input`, and the component emits
+ * `change` with the value (cut to its maxlength), which the page's `bind:change` receives.
+ */
+export async function type(page: PageInstance, selector: string, value: string): Promise<void> {
+  const control =
+    find(page, `${selector} >>> .t-input__control`) ??
+    find(page, `${selector} >>> .t-textarea__wrapper-inner`);
+  if (control) control.dispatchEvent('input', { detail: { value, cursor: value.length, keyCode: 0 } });
+  else nodeOf(page, selector).dispatchEvent('input', { detail: { value } });
+  await settle();
+}
+
+/** Choosing in a TDesign radio group, picker …: `change` with `{ value }` from the component. */
+export async function choose(page: PageInstance, selector: string, value: unknown): Promise<void> {
+  nodeOf(page, selector).dispatchEvent('change', { detail: { value } });
+  await settle();
+}
+
+/** Lets the handlers a dispatch started run (they call the cloud and setData asynchronously). */
+export function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }

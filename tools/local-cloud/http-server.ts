@@ -3,13 +3,14 @@
  * caller in `x-wx-openid`, and the development endpoints under /dev. Loopback only.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { shanghaiDate } from '../../miniprogram/core/calendar';
 import { ERROR_MESSAGES, type ErrorCode, type FieldErrors } from '../../miniprogram/core/errors';
 import { isPlainObject } from '../../miniprogram/core/validation';
 import type { LocalCloud } from './local-cloud';
 
 /** What the HTTP face needs of the local cloud. */
-export type HttpDeps = Pick<LocalCloud, 'clock' | 'faults' | 'sms' | 'functions' | 'runTimer'>;
-import { EXTERNAL_SERVICES, clockOffsetFor, type ExternalService } from './services';
+export type HttpDeps = Pick<LocalCloud, 'clock' | 'faults' | 'sms' | 'national' | 'functions' | 'runTimer'>;
+import { EXTERNAL_SERVICES, clockOffsetFor, nationalSettingFor, type ExternalService } from './services';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -143,6 +144,21 @@ async function handleDev(
     const phone = url.searchParams.get('phone') ?? '';
     if (!/^\d{11}$/.test(phone)) throw new HttpFailure(400, 'BAD_REQUEST', { phone: 'format' });
     return send(res, 200, { ok: true, data: cloud.sms.sentTo(phone) });
+  }
+
+  if (endpoint === 'national' && method === 'POST' && parts.length === 2) {
+    // v1.1: what the national platform's stand-in answers for one ID number from now on, flagged now
+    const checked = nationalSettingFor(await readJsonObject(req), shanghaiDate(cloud.clock.now()));
+    if ('fields' in checked) throw new HttpFailure(400, 'BAD_REQUEST', checked.fields);
+    const record = cloud.national.set(checked.setting);
+    return send(res, 200, {
+      ok: true,
+      data: {
+        status: record.status,
+        quarantineUntil: record.quarantineUntil?.toISOString() ?? null,
+        flaggedAt: record.flaggedAt?.toISOString() ?? null,
+      },
+    });
   }
 
   if (endpoint === 'faults' && method === 'POST' && parts.length === 2) {

@@ -8,7 +8,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { COLLECTION_NAMES, COLLECTIONS } from '../../cloudfunctions/_server/db/collections';
-import type { NationalStatus } from '../../miniprogram/core/health-code.rules';
 import { DatabaseEngine } from './db/engine';
 import { Store } from './db/store';
 import { FunctionHost, currentCaller } from './function-host';
@@ -47,6 +46,8 @@ export interface LocalCloud {
   clock: LocalClock;
   faults: Faults;
   sms: LocalSmsSender;
+  /** The national platform's stand-in (POST /dev/national). */
+  national: LocalNationalService;
   functions: FunctionHost;
   keysCreated: boolean;
   runTimer(functionName: string, trigger: string): Promise<unknown>;
@@ -68,13 +69,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const faults = new Faults();
   const sms = new LocalSmsSender(clock, faults);
   const realname = new LocalRealnameVerifier(faults);
-  const national = new LocalNationalService(faults, (idHash) => {
-    const flag = store.get('risk_flags', idHash)?.doc as
-      { status: NationalStatus; quarantineUntil: Date | null; flaggedAt: Date } | undefined;
-    return flag
-      ? { status: flag.status, quarantineUntil: flag.quarantineUntil, flaggedAt: flag.flaggedAt }
-      : null;
-  });
+  // what POST /dev/national set, else normal: the province's risk list is a source of its own (API.md 4, v1.1)
+  const national = new LocalNationalService(faults, clock);
   globalThis.__jxmLocalCloud = { clock, realname, national, sms, phoneNumbers: new LocalPhoneNumbers() };
 
   const engine = new DatabaseEngine(store, () => clock.nowMs());
@@ -116,7 +112,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   );
   if (options.timers) scheduler.start();
 
-  const server: Server = createHttpServer({ clock, faults, sms, functions, runTimer });
+  const server: Server = createHttpServer({ clock, faults, sms, national, functions, runTimer });
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolveListen());
@@ -131,6 +127,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     clock,
     faults,
     sms,
+    national,
     functions,
     keysCreated,
     runTimer,

@@ -5,8 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { NationalStatus } from '../../miniprogram/core/health-code.rules';
+import { NATIONAL_STATUSES, type NationalStatus } from '../../miniprogram/core/health-code.rules';
 import type { FieldErrors } from '../../miniprogram/core/errors';
+import { checkIdNumber } from '../../miniprogram/core/identity';
 import { DATE_MAX_MS, DATE_MIN_MS, parseInstant } from '../../miniprogram/core/validation';
 import { REPO_ROOT } from './repo-root';
 import {
@@ -162,21 +163,80 @@ export class LocalRealnameVerifier implements RealnameVerifier {
   }
 }
 
+/** What `POST /dev/national` takes: `{ idNumber, status, quarantineUntil? }` (API.md section 1, v1.1). */
+export interface NationalSetting {
+  idNumber: string;
+  status: NationalStatus;
+  quarantineUntil: Date | null;
+}
+
 /**
- * The national platform's stand-in: answers from the risk flags that health.importRiskList stored (so that the
- * local world is consistent), `normal` for everyone else; down while /dev/faults says so.
+ * The body of `POST /dev/national`, or why it is refused (per field, as `BAD_REQUEST` names them): an ID number
+ * per GB 11643 (`today` is the Asia/Shanghai day, for the birth date), a status of NATIONAL_STATUSES, an optional
+ * ISO-8601 `quarantineUntil` (kept for close_contact and quarantine only), nothing else.
+ */
+export function nationalSettingFor(
+  body: Record<string, unknown>,
+  today: string,
+): { setting: NationalSetting } | { fields: FieldErrors } {
+  const fields: FieldErrors = {};
+  for (const key of Object.keys(body)) {
+    if (!['idNumber', 'status', 'quarantineUntil'].includes(key)) fields[key] = 'unknown';
+  }
+  let idNumber = '';
+  if (body.idNumber === undefined) fields.idNumber = 'required';
+  else if (typeof body.idNumber !== 'string') fields.idNumber = 'type';
+  else {
+    const id = checkIdNumber(body.idNumber.slice(0, 40), today);
+    if (id.ok) idNumber = id.value;
+    else fields.idNumber = id.problem;
+  }
+  if (body.status === undefined) fields.status = 'required';
+  else if (!(NATIONAL_STATUSES as readonly unknown[]).includes(body.status)) fields.status = 'enum';
+  let quarantineUntil: Date | null = null;
+  if (body.quarantineUntil !== undefined && body.quarantineUntil !== null) {
+    if (typeof body.quarantineUntil !== 'string') fields.quarantineUntil = 'type';
+    else {
+      const at = body.quarantineUntil.length > 40 ? 'format' : parseInstant(body.quarantineUntil);
+      if (typeof at === 'string') fields.quarantineUntil = at;
+      else quarantineUntil = new Date(at);
+    }
+  }
+  if (Object.keys(fields).length > 0) return { fields };
+  const status = body.status as NationalStatus;
+  const quarantined = status === 'close_contact' || status === 'quarantine';
+  return { setting: { idNumber, status, quarantineUntil: quarantined ? quarantineUntil : null } };
+}
+
+/**
+ * The national platform's stand-in: answers what `POST /dev/national` set for an ID number — flagged at the time of
+ * that call (the local clock's) — and `normal` for every other (a `normal` setting clears the flag: the answer is
+ * `normal`, dated when it was cleared); down while /dev/faults says so. It knows nothing of the province's risk
+ * list, which is a source of its own (API.md 4, v1.1).
  */
 export class LocalNationalService implements NationalHealthService {
+  private readonly records = new Map<string, NationalRecord>();
+
   constructor(
     private readonly faults: Faults,
-    private readonly flagOf: (
-      idHash: string,
-    ) => { status: NationalStatus; quarantineUntil: Date | null; flaggedAt: Date } | null,
+    private readonly clock: Clock,
   ) {}
+
+  /** From now on, answer this for that ID number (already checked: nationalSettingFor). */
+  set(setting: NationalSetting): NationalRecord {
+    const record: NationalRecord = {
+      status: setting.status,
+      quarantineUntil: setting.quarantineUntil,
+      flaggedAt: this.clock.now(),
+    };
+    this.records.set(setting.idNumber, record);
+    return record;
+  }
 
   async check(identity: { idNumber: string; idHash: string }): Promise<NationalRecord> {
     if (this.faults.isDown('national')) throw new ServiceUnavailable('national');
-    return this.flagOf(identity.idHash) ?? { status: 'normal', quarantineUntil: null, flaggedAt: null };
+    const record = this.records.get(identity.idNumber.trim().toUpperCase());
+    return record ? { ...record } : { status: 'normal', quarantineUntil: null, flaggedAt: null };
   }
 }
 

@@ -84,10 +84,7 @@ export async function refreshNational(
 /** Writes the freshness dates a refresh left (one update of those fields alone). */
 async function writeStamp(ctx: SystemContext, refresh: NationalRefresh): Promise<void> {
   if (!refresh.stamp) return;
-  await ctx.db
-    .collection('persons')
-    .doc(refresh.person._id)
-    .update({ data: refresh.stamp });
+  await ctx.db.collection('persons').doc(refresh.person._id).update({ data: refresh.stamp });
 }
 
 export async function profile(ctx: RequestContext): Promise<CitizenReplies['profile']> {

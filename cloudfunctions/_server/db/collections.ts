@@ -39,6 +39,14 @@ export const COLLECTIONS = {
           ['national.quarantineUntil', 1],
         ],
       },
+      {
+        // the risk list's quarantines (API.md 4, v1.1: a source apart from the national platform)
+        name: 'color_listQuarantineUntil',
+        fields: [
+          ['color', 1],
+          ['listFlag.quarantineUntil', 1],
+        ],
+      },
     ],
   },
   risk_flags: {
@@ -76,6 +84,22 @@ export const COLLECTIONS = {
     indexes: [
       { name: 'ancestors', fields: [['ancestors', 1]] },
       { name: 'uscc', fields: [['uscc', 1]], sparse: true },
+      {
+        // org.sites: a site's subtree (itself included), newest first
+        name: 'lineage_createdAt',
+        fields: [
+          ['lineage', 1],
+          ['createdAt', -1],
+        ],
+      },
+      {
+        // org.sites with parentSiteId: one site's children, newest first
+        name: 'parentSiteId_createdAt',
+        fields: [
+          ['parentSiteId', 1],
+          ['createdAt', -1],
+        ],
+      },
     ],
   },
   positions: {
@@ -83,6 +107,8 @@ export const COLLECTIONS = {
     indexes: [
       { name: 'holderOpenid', fields: [['holder.openid', 1]] },
       { name: 'parentId', fields: [['parentId', 1]] },
+      // set on senior positions only: one senior per site (API.md v1.1), two racing creations included
+      { name: 'seniorOfSite', fields: [['seniorOfSite', 1]], unique: true, sparse: true },
       {
         name: 'ancestors_createdAt',
         fields: [
@@ -130,6 +156,14 @@ export const COLLECTIONS = {
         name: 'status_createdAt',
         fields: [
           ['status', 1],
+          ['createdAt', -1],
+        ],
+      },
+      {
+        // org.myApplications: the caller's own, newest first
+        name: 'applicantOpenid_createdAt',
+        fields: [
+          ['applicant.openid', 1],
           ['createdAt', -1],
         ],
       },

@@ -38,6 +38,13 @@ export interface SiteDoc extends Identified {
   parentSiteId: string | null;
   /** Every site above this one, root first: "everything below me" is one indexed query. */
   ancestors: string[];
+  /**
+   * The ancestors and the site itself, root first: a site's whole subtree, itself included, is one indexed query
+   * (org.sites). Missing only on sites written before v1.1, until the bootstrap task fills it in.
+   */
+  lineage?: string[];
+  /** The region (GB/T 2260) the site lies in (API.md 2, v1.1); missing on sites from before regions: 220000. */
+  regionCode?: string | null;
   /** The unit's unified social credit code (GB 32100), when the site is a unit. */
   uscc: string | null;
   createdAt: Date;
@@ -71,6 +78,13 @@ export interface PositionDoc extends Identified {
   disabledReason: DisableReason | null;
   /** The only invite that may still claim this position (a replacement voids the earlier ones). */
   currentInviteId: string | null;
+  /**
+   * On senior positions only, the site's id: a unique sparse index makes it one senior per site (API.md v1.1),
+   * also when two creations race.
+   */
+  seniorOfSite?: string;
+  /** The holder of this disabled position asked its superior to activate it (rule 10); cleared on activation. */
+  activationRequest?: { at: Date; note: string | null } | null;
   /** The current duty session (rule 7): who went on duty here, when, where. Cleared by any change of holder or status. */
   onDuty?: DutySession | null;
   /** The latest duty sessions, newest first: what a late offline sync is checked against. */
@@ -127,6 +141,8 @@ export interface ApplicationDoc extends Identified {
   reviewedBy: string | null;
   comment: string | null;
   result: { siteId: string | null; positionId: string } | null;
+  /** Rule 14 (API.md v1.1 forwardApplication): the city bureau's senior passed it on to the initiator. */
+  forwarded?: { at: Date; by: string; comment: string | null } | null;
 }
 
 export interface SmsOutboxDoc extends Identified {

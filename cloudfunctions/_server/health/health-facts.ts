@@ -14,7 +14,11 @@ import { randomId } from '../privacy/personal-data';
 export function factsOf(
   person: Pick<PersonDoc, 'national' | 'fever' | 'provincial'> & { listFlag?: PersonDoc['listFlag'] },
 ): HealthFacts {
-  const facts: HealthFacts = { national: person.national, fever: person.fever, provincial: person.provincial };
+  const facts: HealthFacts = {
+    national: person.national,
+    fever: person.fever,
+    provincial: person.provincial,
+  };
   if (person.listFlag !== undefined) facts.listFlag = person.listFlag;
   return facts;
 }

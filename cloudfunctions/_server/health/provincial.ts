@@ -6,9 +6,11 @@ import type { HealthParams, HealthReplies } from '../../../miniprogram/core/cont
 import { shanghaiDate } from '../../../miniprogram/core/calendar';
 import type { FieldErrors } from '../../../miniprogram/core/errors';
 import {
-  withNationalFlag,
+  listRowChanges,
+  withListRow,
   withProvincialDecision,
-  type NationalStatus,
+  type HealthFacts,
+  type ListFlag,
 } from '../../../miniprogram/core/health-code.rules';
 import { checkIdNumber } from '../../../miniprogram/core/identity';
 import { audit, auditRow } from '../audit';
@@ -41,9 +43,38 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out;
 }
 
-/** The status a row gives a person, for comparing with what they have. */
-const nationalStatusOf = (status: RiskFlagDoc['status']): NationalStatus =>
-  status === 'cleared' ? 'normal' : status;
+/**
+ * A document from before v1.1 kept the list's flag in `national`. Where the person's national facts are exactly the
+ * list's stored flag (same status, same instant: the import wrote both), they are read as the list's flag, so that
+ * a `cleared` row can still lift it; anything else stays national (read as no flag of the list).
+ */
+function legacyListFlag(person: PersonDoc, stored: RiskFlagDoc | undefined): ListFlag | null {
+  const n = person.national;
+  if (person.listFlag !== undefined || !stored || stored.status === 'cleared') return null;
+  if (n.status !== stored.status || n.flaggedAt?.getTime() !== stored.flaggedAt.getTime()) return null;
+  return {
+    status: stored.status,
+    quarantineUntil: n.quarantineUntil,
+    flaggedAt: stored.flaggedAt,
+    releasedAt: n.releasedAt,
+  };
+}
+
+/** The person's facts with a legacy list flag moved out of `national` (see legacyListFlag). */
+function withLegacySplit(facts: HealthFacts, legacy: ListFlag | null): HealthFacts {
+  if (!legacy || facts.listFlag !== undefined) return facts;
+  return {
+    ...facts,
+    national: {
+      ...facts.national,
+      status: 'normal',
+      quarantineUntil: null,
+      flaggedAt: null,
+      releasedAt: null,
+    },
+    listFlag: legacy,
+  };
+}
 
 export async function importRiskList(
   params: HealthParams<'importRiskList'>,
@@ -87,7 +118,7 @@ export async function importRiskList(
       (await persons.find({ idHash: _.in(hashes) }, { limit: BATCH })).map((p) => [p.idHash, p]),
     );
     const flagWrites: Row[] = [];
-    const personWrites: Array<{ personId: string; row: Row }> = [];
+    const personWrites: Array<{ personId: string; row: Row; legacy: ListFlag | null }> = [];
     for (const row of batch) {
       const flag = existing.get(row.idHash);
       const unchanged =
@@ -96,21 +127,18 @@ export async function importRiskList(
       const person = people.get(row.idHash);
       if (!person) continue;
       matched++;
-      const current = person.national;
-      const same =
-        current.verified &&
-        current.status === nationalStatusOf(row.status) &&
-        sameTime(current.quarantineUntil, row.quarantineUntil) &&
-        (row.status === 'cleared' ? current.flaggedAt !== null : true);
-      if (!(same && unchanged)) personWrites.push({ personId: person._id, row });
+      // the list's own flag only: a row never touches what the national platform said (API.md 4, v1.1)
+      const legacy = legacyListFlag(person, flag);
+      const current = person.listFlag !== undefined ? person.listFlag : legacy;
+      if (listRowChanges(current, row)) personWrites.push({ personId: person._id, row, legacy });
     }
     // a batch is one transaction: one commit for its flags, its persons and their color events
     for (const writes of chunks(
-      [...flagWrites.map((row) => ({ row, personId: null as string | null })), ...personWrites],
+      [...flagWrites.map((row) => ({ row, personId: null as string | null, legacy: null })), ...personWrites],
       TX_WRITES,
     )) {
       await ctx.db.runTransaction(async (tx: Tx) => {
-        for (const { row, personId } of writes) {
+        for (const { row, personId, legacy } of writes) {
           if (personId === null) {
             const { idHash, ...content } = row;
             await tx
@@ -122,7 +150,7 @@ export async function importRiskList(
               tx,
               ctx,
               personId,
-              (facts) => withNationalFlag(facts, row, ctx.now),
+              (facts) => withListRow(withLegacySplit(facts, legacy), row, ctx.now),
               `position:${actor._id}`,
             );
           }

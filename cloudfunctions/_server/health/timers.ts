@@ -3,19 +3,21 @@
  * (every ten minutes: bw codes ask the national platform again until it answers).
  */
 import {
+  nationalAnswerEffect,
+  quarantineEndOf,
   quarantineReleasable,
-  withNationalFlag,
+  withNationalAnswer,
   withQuarantineReleased,
 } from '../../../miniprogram/core/health-code.rules';
 import { shanghaiDate } from '../../../miniprogram/core/calendar';
-import { upgradeIfUnverified } from '../citizen/citizen';
+import { refreshNational } from '../citizen/citizen';
 import type { PersonDoc } from '../db/documents';
 import { Repository } from '../db/repository';
 import { logEvent } from '../log';
 import { isServiceUnavailable } from '../ports';
 import { unseal } from '../privacy/personal-data';
 import type { SystemContext } from '../router';
-import { changeHealthFacts } from './health-facts';
+import { changeHealthFacts, factsOf } from './health-facts';
 
 const PAGE = 100;
 
@@ -28,7 +30,7 @@ function releasable(
   latestCheckIn: PersonDoc['latestCheckIn'],
   now: Date,
 ): boolean {
-  const until = facts.national.quarantineUntil;
+  const until = quarantineEndOf(facts);
   if (!until || !latestCheckIn || latestCheckIn.date < shanghaiDate(until)) return false;
   return quarantineReleasable(facts, latestCheckIn.symptoms, now);
 }
@@ -52,16 +54,28 @@ async function* personsOfColor(
   }
 }
 
-export async function quarantineRelease(ctx: SystemContext): Promise<{ checked: number; released: number }> {
+/**
+ * The orange codes whose quarantine may have ended: the national one (`national.quarantineUntil`) or the list's
+ * (`listFlag.quarantineUntil`), each through its own index; a person in both is seen twice, and released once.
+ */
+async function* endedQuarantines(ctx: SystemContext): AsyncGenerator<PersonDoc> {
   const _ = ctx.db.command;
+  const seen = new Set<string>();
+  for (const field of ['national.quarantineUntil', 'listFlag.quarantineUntil']) {
+    for await (const person of personsOfColor(ctx, { color: 'orange', [field]: _.lte(ctx.now) })) {
+      if (seen.has(person._id)) continue;
+      seen.add(person._id);
+      yield person;
+    }
+  }
+}
+
+export async function quarantineRelease(ctx: SystemContext): Promise<{ checked: number; released: number }> {
   let checked = 0;
   let released = 0;
-  for await (const person of personsOfColor(ctx, {
-    color: 'orange',
-    'national.quarantineUntil': _.lte(ctx.now),
-  })) {
+  for await (const person of endedQuarantines(ctx)) {
     checked++;
-    if (!releasable(person, person.latestCheckIn, ctx.now)) continue;
+    if (!releasable(factsOf(person), person.latestCheckIn, ctx.now)) continue;
     // a clean national check: nothing flagged after the quarantine this code is serving
     let record;
     try {
@@ -84,13 +98,13 @@ export async function quarantineRelease(ctx: SystemContext): Promise<{ checked: 
       ctx,
       person._id,
       (facts, current) => {
-        const newer =
-          record.flaggedAt && (!facts.national.flaggedAt || record.flaggedAt > facts.national.flaggedAt);
-        if (newer && record.status !== 'normal') return withNationalFlag(facts, record, record.flaggedAt!);
-        if (stillFlagged) return null;
-        return releasable(facts, current.latestCheckIn, ctx.now)
-          ? withQuarantineReleased(facts, ctx.now)
-          : null;
+        // the answer counts as any other (a new flag applies at once, the status is fresh from now); a new flag
+        // is newer than the quarantine this code is serving: no release
+        const answered = withNationalAnswer(facts, record, ctx.now);
+        if (stillFlagged || nationalAnswerEffect(facts.national, record) === 'flag') return answered;
+        return releasable(answered, current.latestCheckIn, ctx.now)
+          ? withQuarantineReleased(answered, ctx.now)
+          : answered;
       },
       'system:quarantineRelease',
     );
@@ -105,7 +119,7 @@ export async function nationalRecheck(ctx: SystemContext): Promise<{ checked: nu
   let upgraded = 0;
   for await (const person of personsOfColor(ctx, { color: 'bw' })) {
     checked++;
-    const after = await upgradeIfUnverified(ctx, person, false);
+    const { person: after } = await refreshNational(ctx, person, true);
     if (after.national.verified) upgraded++;
     else break; // still unreachable: try again at the next run
   }

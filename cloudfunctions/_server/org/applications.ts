@@ -18,7 +18,7 @@ import type { RequestContext } from '../router';
 import { dispatchNow, smsMessage } from '../sms/outbox';
 import { actingPosition } from './acting-position';
 import { newPosition, replaceHolderOf } from './org';
-import { invitedHolder, positionsOf, sitesOf, type Tx } from './positions';
+import { childSite, invitedHolder, positionsOf, sitesOf, type Tx } from './positions';
 
 const applicationsOf = (ctx: RequestContext) => new Repository<ApplicationDoc>(ctx.db, 'applications');
 
@@ -181,19 +181,17 @@ export async function reviewApplication(
     if (await unitHasSenior(ctx, application.uscc))
       throw new DomainError('CONFLICT', '该单位已开通高级扫码员');
     const actorSite = (await sitesOf(ctx.db).get(actor.siteId))!;
-    const site: SiteDoc = {
-      _id: randomId(12),
+    const site: SiteDoc = childSite(actorSite, {
       name: application.unitName,
       type: application.siteType,
       address: application.address,
       location: application.location,
       radiusM: DEFAULT_SITE_RADIUS_M,
-      parentSiteId: actorSite._id,
-      ancestors: [...actorSite.ancestors, actorSite._id],
       uscc: application.uscc,
       createdAt: ctx.now,
       createdBy: actor._id,
-    };
+    });
+    // the unit's one senior (API.md v1.1): its seniorOfSite key is the new site's, so no other can join it
     const { position, invite } = newPosition(ctx, actor as PositionDoc, site, 'senior', holder);
     const sms = smsMessage(ctx, holder.phone, position._id, 'position_created', {
       siteName: site.name,
@@ -220,4 +218,44 @@ export async function reviewApplication(
     reply = { siteId: site._id, positionId: position._id, inviteCode: invite.code };
   }
   return reply;
+}
+
+/**
+ * API.md v1.1 `myApplications`: the caller's own applications, newest first, with how far each has come
+ * (forwarded by the city bureau, reviewed by the province). Any registered citizen; no actingPositionId.
+ */
+export async function myApplications(
+  params: OrgParams<'myApplications'>,
+  ctx: RequestContext,
+): Promise<OrgReplies['myApplications']> {
+  await requireCitizen(ctx);
+  const page = await pageNewestFirst<ApplicationDoc>(
+    ctx,
+    'org.myApplications',
+    'applications',
+    { 'applicant.openid': ctx.openid },
+    'createdAt',
+    params,
+  );
+  return {
+    items: page.items.map((a) => ({
+      applicationId: a._id,
+      status: a.status,
+      unitName: a.unitName,
+      createdAt: a.createdAt.toISOString(),
+      ...(a.forwarded
+        ? { forwarded: { at: a.forwarded.at.toISOString(), comment: a.forwarded.comment ?? null } }
+        : {}),
+      ...(a.reviewedAt && (a.status === 'approved' || a.status === 'rejected')
+        ? {
+            reviewed: {
+              at: a.reviewedAt.toISOString(),
+              approve: a.status === 'approved',
+              comment: a.comment ?? null,
+            },
+          }
+        : {}),
+    })),
+    next: page.next,
+  };
 }

@@ -3,13 +3,13 @@
  * replacement, disabling and activation. Senior applications are in applications.ts.
  */
 import type { OrgParams, OrgReplies } from '../../../miniprogram/core/contracts/org.contract';
-import { ROLES } from '../../../miniprogram/core/org';
+import { CREATABLE_SITE_TYPES, ROLES } from '../../../miniprogram/core/org';
 import { DEFAULT_SITE_RADIUS_M } from '../../../miniprogram/core/org';
 import { checkUscc } from '../../../miniprogram/core/uscc';
 import { requireCitizen } from '../citizen/citizen';
-import type { InviteDoc, PositionDoc, SiteDoc, SmsOutboxDoc } from '../db/documents';
+import { coordinatesOf, type InviteDoc, type PositionDoc, type SiteDoc, type SmsOutboxDoc } from '../db/documents';
 import { pageNewestFirst } from '../db/paging';
-import { Repository } from '../db/repository';
+import { Repository, isDuplicateKeyError } from '../db/repository';
 import { DomainError } from '../envelope';
 import { blindIndex, randomId, unseal } from '../privacy/personal-data';
 import { auditRow } from '../audit';
@@ -19,43 +19,60 @@ import { actingPosition } from './acting-position';
 import {
   CREATABLE_ROLES,
   changePosition,
+  childSite,
   inviteHash,
   invitedHolder,
   newInvite,
   positionBelow,
   positionsOf,
+  seniorKey,
+  siteHasSenior,
   siteInActorScope,
   sitesById,
   sitesOf,
   type Tx,
 } from './positions';
 
+/** The region of a site written before regions (API.md 2, v1.1): the province. */
+export const DEFAULT_REGION_CODE = '220000';
+
+const SENIOR_TAKEN_MESSAGE = '该站点已有高级扫码员账号，如需更换持有人请使用“更换持有人”';
+
 export async function createSite(
   params: OrgParams<'createSite'>,
   ctx: RequestContext,
 ): Promise<OrgReplies['createSite']> {
-  // the initiator creates any site; a senior its departments, subsidiaries and unit sites below its own (rule 6)
-  const actor = await actingPosition(ctx, params.actingPositionId, ['initiator', 'senior']);
-  const parent = await siteInActorScope(ctx, actor, params.parentSiteId ?? actor.siteId);
+  // the initiator creates any site; a senior its departments, subsidiaries, unit sites and villages below its own
+  // (rule 6, rule 9); an intermediate at a village the public places directly under it (rule 9: 由村（社区）依申请开通)
+  const actor = await actingPosition(ctx, params.actingPositionId, ['initiator', 'senior', 'intermediate']);
+  let parent: SiteDoc;
+  if (actor.role === 'intermediate') {
+    parent = (await sitesOf(ctx.db).get(actor.siteId))!;
+    if (parent.type !== 'village') throw new DomainError('FORBIDDEN', '只有村（社区）站点的中级扫码员可以创建站点');
+    if (params.parentSiteId !== undefined && params.parentSiteId !== parent._id)
+      throw new DomainError('FORBIDDEN');
+  } else {
+    parent = await siteInActorScope(ctx, actor, params.parentSiteId ?? actor.siteId);
+  }
+  if (!CREATABLE_SITE_TYPES[actor.role].includes(params.type))
+    throw new DomainError('FORBIDDEN', '您不能创建这一类型的站点');
   let uscc: string | null = null;
   if (params.uscc !== undefined) {
     const checked = checkUscc(params.uscc);
     if (!checked.ok) throw new DomainError('USCC_INVALID', undefined, { uscc: checked.problem });
     uscc = checked.value;
   }
-  const site: SiteDoc = {
-    _id: randomId(12),
+  const site = childSite(parent, {
     name: params.name,
     type: params.type,
     address: params.address,
     location: { type: 'Point', coordinates: [params.location.longitude, params.location.latitude] },
     radiusM: params.radiusM ?? DEFAULT_SITE_RADIUS_M,
-    parentSiteId: parent._id,
-    ancestors: [...parent.ancestors, parent._id],
+    ...(parent.regionCode ? { regionCode: parent.regionCode } : {}),
     uscc,
     createdAt: ctx.now,
     createdBy: actor._id,
-  };
+  });
   await sitesOf(ctx.db).insert(site);
   return { siteId: site._id };
 }
@@ -74,6 +91,7 @@ export function newPosition(
     siteId: site._id,
     parentId: actor._id,
     ancestors: [...actor.ancestors, actor._id],
+    ...seniorKey(role, site._id),
     holder,
     status: 'pending',
     disabledReason: null,
@@ -95,16 +113,26 @@ export async function createPosition(
   if (!CREATABLE_ROLES[actor.role].includes(params.role)) throw new DomainError('FORBIDDEN');
   const site = await siteInActorScope(ctx, actor, params.siteId);
   const holder = invitedHolder(ctx.ports.keys(), params.holderName, params.holderPhone);
+  // one senior per site, in any status (API.md v1.1); its holder changes through replaceHolder
+  if (params.role === 'senior' && (await siteHasSenior(ctx.db, site._id)))
+    throw new DomainError('CONFLICT', SENIOR_TAKEN_MESSAGE);
   const { position, invite } = newPosition(ctx, actor, site, params.role, holder);
   const sms = smsMessage(ctx, holder.phone!, position._id, 'position_created', {
     siteName: site.name,
     role: position.role,
   });
-  await ctx.db.runTransaction(async (tx: Tx) => {
-    await tx.collection('positions').add({ data: position });
-    await tx.collection('invites').add({ data: invite.doc });
-    await tx.collection('sms_outbox').add({ data: sms });
-  });
+  try {
+    await ctx.db.runTransaction(async (tx: Tx) => {
+      await tx.collection('positions').add({ data: position });
+      await tx.collection('invites').add({ data: invite.doc });
+      await tx.collection('sms_outbox').add({ data: sms });
+    });
+  } catch (err) {
+    // two seniors for one site at once: the unique index on seniorOfSite lets one through, nothing of the other
+    if (params.role === 'senior' && isDuplicateKeyError(err))
+      throw new DomainError('CONFLICT', SENIOR_TAKEN_MESSAGE);
+    throw err;
+  }
   await dispatchNow(ctx, [sms]);
   return { positionId: position._id, inviteCode: invite.code };
 }
@@ -212,15 +240,18 @@ export async function replaceHolderOf(
           holder,
           status: current.status === 'disabled' ? 'disabled' : 'pending',
           currentInviteId: invite.doc._id,
+          // the old holder's request for activation goes with them
+          activationRequest: null,
         },
         sms: { template: 'position_replaced' },
+        previousHolderSms: { template: 'position_handed_over' },
         alsoInsert: [{ collection: 'invites', doc: invite.doc }, ...alsoInsert],
         alsoUpdate,
       };
     },
     precondition,
   );
-  if (changed!.sms) await dispatchNow(ctx, [changed!.sms]);
+  await dispatchNow(ctx, changed!.messages);
   return { code, position: changed!.position };
 }
 
@@ -312,6 +343,7 @@ export async function activate(
           patch: {
             status: current.holder.openid ? 'active' : 'pending',
             disabledReason: null,
+            activationRequest: null,
             // a fresh start: the silent sweep counts from the activation
             lastActiveAt: ctx.now,
           },
@@ -366,6 +398,69 @@ export async function subordinates(
       holder: p.holder.masked ?? { name: '', phone: '' },
       site: { id: p.siteId, name: sites.get(p.siteId)?.name ?? '' },
       lastActiveAt: p.lastActiveAt.toISOString(),
+      ...(p.activationRequest && p.status === 'disabled'
+        ? {
+            activationRequested: {
+              at: p.activationRequest.at.toISOString(),
+              note: p.activationRequest.note,
+            },
+          }
+        : {}),
+    })),
+    next: page.next,
+  };
+}
+
+/**
+ * Rule 10 (任何扫码员账号被禁用，均须向上一级扫码员提出申请): the holder of a disabled position asks its superior to
+ * activate it. No actingPositionId — the position is disabled. A repeated request replaces the note.
+ */
+export async function requestActivation(
+  params: OrgParams<'requestActivation'>,
+  ctx: RequestContext,
+): Promise<OrgReplies['requestActivation']> {
+  const note = params.note ? params.note : null;
+  await ctx.db.runTransaction(async (tx: Tx) => {
+    const found = await positionsOf(ctx.db).get(params.positionId);
+    if (!found) throw new DomainError('NOT_HOLDER');
+    // read again inside the transaction: an activation or replacement at the same time wins or loses whole
+    const { data } = await tx.collection('positions').doc(found._id).get();
+    const current = data as unknown as PositionDoc;
+    if (current.holder.openid !== ctx.openid) throw new DomainError('NOT_HOLDER');
+    if (current.status !== 'disabled') throw new DomainError('CONFLICT', '该账号未被禁用，无需申请激活');
+    await tx
+      .collection('positions')
+      .doc(current._id)
+      .update({ data: { activationRequest: ctx.db.command.set({ at: ctx.now, note }) } });
+  });
+  return {};
+}
+
+/**
+ * API.md v1.1 `sites`: the sites of the actor's site subtree, its own included (the initiator's: every site), or,
+ * with parentSiteId, that site's children; newest first. One indexed query either way.
+ */
+export async function sites(params: OrgParams<'sites'>, ctx: RequestContext): Promise<OrgReplies['sites']> {
+  const actor = await actingPosition(ctx, params.actingPositionId, ROLES);
+  let filter: Record<string, unknown>;
+  if (params.parentSiteId !== undefined) {
+    const parent = await siteInActorScope(ctx, actor, params.parentSiteId);
+    filter = { parentSiteId: parent._id };
+  } else {
+    // the initiator's site is the root: its subtree is every site
+    filter = { lineage: actor.siteId };
+  }
+  const page = await pageNewestFirst<SiteDoc>(ctx, 'org.sites', 'sites', filter, 'createdAt', params);
+  return {
+    items: page.items.map((s) => ({
+      siteId: s._id,
+      name: s.name,
+      type: s.type,
+      address: s.address,
+      location: coordinatesOf(s.location),
+      radiusM: s.radiusM,
+      regionCode: s.regionCode ?? DEFAULT_REGION_CODE,
+      parentSiteId: s.parentSiteId,
     })),
     next: page.next,
   };

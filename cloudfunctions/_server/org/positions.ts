@@ -12,7 +12,7 @@ import type { CloudDatabase, Tx } from '../cloud';
 import type { InviteDoc, PositionDoc, PositionHolder, SiteDoc, SmsOutboxDoc } from '../db/documents';
 import { Repository } from '../db/repository';
 import { DomainError } from '../envelope';
-import { blindIndex, randomId, seal, type KeyRing } from '../privacy/personal-data';
+import { blindIndex, randomId, seal, unseal, type KeyRing } from '../privacy/personal-data';
 import type { SystemContext } from '../router';
 import { endedAt } from '../scan/duty-sessions';
 import { smsMessage } from '../sms/outbox';
@@ -64,6 +64,32 @@ export async function siteInActorScope(
   const site = await sitesOf(ctx.db).get(siteId);
   if (!site || !siteInScope(actor, site)) throw new DomainError('FORBIDDEN');
   return site;
+}
+
+/** A new site below `parent`: its ancestors and lineage (the ancestors and itself) follow from the parent's. */
+export function childSite(
+  parent: SiteDoc,
+  fields: Omit<SiteDoc, '_id' | 'parentSiteId' | 'ancestors' | 'lineage'>,
+): SiteDoc {
+  const _id = randomId(12);
+  const ancestors = [...parent.ancestors, parent._id];
+  return { _id, ...fields, parentSiteId: parent._id, ancestors, lineage: [...ancestors, _id] };
+}
+
+/** The position's senior key (one senior per site, API.md v1.1): the site's id on senior positions, else none. */
+export function seniorKey(role: PositionDoc['role'], siteId: string): Pick<PositionDoc, 'seniorOfSite'> {
+  return role === 'senior' ? { seniorOfSite: siteId } : {};
+}
+
+/** The site has a senior position, in any status (API.md v1.1: at most one per site). */
+export async function siteHasSenior(db: CloudDatabase, siteId: string): Promise<boolean> {
+  return (await positionsOf(db).first({ seniorOfSite: siteId })) !== null;
+}
+
+/** The blind index of a holder's phone on record (invited or claimed), or null when there is none. */
+export function holderPhoneKey(keys: KeyRing, holder: PositionHolder): string | null {
+  if (holder.phoneHash) return holder.phoneHash;
+  return holder.phone ? blindIndex(keys, 'phone', unseal(keys, holder.phone)) : null;
 }
 
 /** Checks and seals the invited holder's name and phone. */
@@ -122,6 +148,11 @@ export interface PositionChange {
   patch: Partial<PositionDoc>;
   /** The SMS that reports the change, to the holder's phone on record after the change. */
   sms: { template: SmsTemplate; reason?: PositionDoc['disabledReason'] };
+  /**
+   * A change of holder: one more SMS, to the previous holder's phone on record (API.md v1.1: the account has
+   * passed to someone else) — unless that is the new holder's phone too (the same person invited again).
+   */
+  previousHolderSms?: { template: SmsTemplate };
   /** More documents to write in the same transaction. */
   alsoInsert?: Array<{ collection: string; doc: { _id: string } }>;
   alsoUpdate?: Array<{ collection: string; id: string; patch: Record<string, unknown> }>;
@@ -130,7 +161,7 @@ export interface PositionChange {
 /**
  * Changes one position in a transaction: `decide` sees the position as it is now and returns the change, or null
  * to leave it (already in that state: this is how two concurrent disables produce one change and one SMS).
- * Returns the changed position and its SMS, or null.
+ * Returns the changed position, its SMS to the holder, and every SMS written (the previous holder's first), or null.
  */
 export async function changePosition(
   ctx: SystemContext,
@@ -139,7 +170,7 @@ export async function changePosition(
   decide: (position: PositionDoc) => PositionChange | null,
   /** Runs first inside the transaction; throws to abort (e.g. the application under review is no longer pending). */
   precondition?: (tx: Tx) => Promise<void>,
-): Promise<{ position: PositionDoc; sms: SmsOutboxDoc | null } | null> {
+): Promise<{ position: PositionDoc; sms: SmsOutboxDoc | null; messages: SmsOutboxDoc[] } | null> {
   const _ = ctx.db.command;
   return ctx.db.runTransaction(async (tx: Tx) => {
     if (precondition) await precondition(tx);
@@ -165,6 +196,20 @@ export async function changePosition(
       onDuty: null,
       dutyLog: dutyLog ?? current.dutyLog,
     } as PositionDoc;
+    const messages: SmsOutboxDoc[] = [];
+    const keys = ctx.ports.keys();
+    if (
+      change.previousHolderSms &&
+      current.holder.phone &&
+      holderPhoneKey(keys, current.holder) !== holderPhoneKey(keys, after.holder)
+    ) {
+      const handedOver = smsMessage(ctx, current.holder.phone, positionId, change.previousHolderSms.template, {
+        siteName,
+        role: after.role,
+      });
+      await tx.collection('sms_outbox').add({ data: handedOver });
+      messages.push(handedOver);
+    }
     let sms: SmsOutboxDoc | null = null;
     if (after.holder.phone) {
       sms = smsMessage(ctx, after.holder.phone, positionId, change.sms.template, {
@@ -173,7 +218,8 @@ export async function changePosition(
         ...(change.sms.reason ? { reason: change.sms.reason } : {}),
       });
       await tx.collection('sms_outbox').add({ data: sms });
+      messages.push(sms);
     }
-    return { position: after, sms };
+    return { position: after, sms, messages };
   });
 }

@@ -58,7 +58,12 @@ Component({
     async apply() {
       this.setData({ busy: true, message: '', hints: {} });
       const location = await new Promise<{ latitude: number; longitude: number } | null>((resolve) =>
-        wx.getLocation({ type: 'gcj02', success: (res) => resolve(res), fail: () => resolve(null) }),
+        wx.getLocation({
+          type: 'gcj02',
+          // only the coordinates: wx.getLocation reports speed, accuracy … which the API does not take
+          success: (res) => resolve({ latitude: res.latitude, longitude: res.longitude }),
+          fail: () => resolve(null),
+        }),
       );
       if (!location) {
         this.setData({ busy: false, message: '需要单位所在位置，请在单位现场提交申请并允许使用位置信息。' });

@@ -66,6 +66,12 @@ export const orgParams = {
     approve: v.boolean(),
     comment: v.optional(v.freeText(200)),
   }),
+  /** v1.1, rule 10: the holder of a disabled position asks its superior to activate it (no actingPositionId). */
+  requestActivation: v.object({ positionId: id, note: v.optional(v.freeText(200)) }),
+  /** v1.1: the sites in the actor's site subtree, or one site's children. */
+  sites: v.object({ actingPositionId: id, parentSiteId: v.optional(id), ...listParams }),
+  /** v1.1: the caller's own senior applications (no actingPositionId). */
+  myApplications: v.object({ ...listParams }),
 };
 
 export interface SiteRef {
@@ -90,6 +96,8 @@ export interface OrgReplies {
       holder: { name: string; phone: string };
       site: SiteRef;
       lastActiveAt: string;
+      /** v1.1: the holder asked for activation (requestActivation); gone once the position is activated. */
+      activationRequested?: { at: string; note: string | null };
     }>;
     next: string | null;
   };
@@ -109,6 +117,31 @@ export interface OrgReplies {
     next: string | null;
   };
   reviewApplication: { siteId?: string; positionId?: string; inviteCode?: string };
+  requestActivation: Record<string, never>;
+  sites: {
+    items: Array<{
+      siteId: string;
+      name: string;
+      type: SiteType;
+      address: string;
+      location: { latitude: number; longitude: number };
+      radiusM: number;
+      regionCode: string;
+      parentSiteId: string | null;
+    }>;
+    next: string | null;
+  };
+  myApplications: {
+    items: Array<{
+      applicationId: string;
+      status: 'pending' | 'forwarded' | 'approved' | 'rejected';
+      unitName: string;
+      createdAt: string;
+      forwarded?: { at: string; comment: string | null };
+      reviewed?: { at: string; approve: boolean; comment: string | null };
+    }>;
+    next: string | null;
+  };
 }
 
 export type OrgAction = keyof typeof orgParams;
@@ -118,7 +151,8 @@ const ACTING = ['BAD_REQUEST', 'FORBIDDEN', 'POSITION_DISABLED'] as const;
 
 export const ORG_ERRORS: Record<OrgAction, readonly ErrorCode[]> = {
   createSite: [...ACTING, 'USCC_INVALID'],
-  createPosition: [...ACTING, 'NAME_INVALID', 'PHONE_INVALID'],
+  // CONFLICT: a senior at a site that has one (API.md v1.1)
+  createPosition: [...ACTING, 'NAME_INVALID', 'PHONE_INVALID', 'CONFLICT'],
   claim: ['BAD_REQUEST', 'NOT_REGISTERED', 'INVITE_INVALID', 'INVITE_EXPIRED', 'CONFLICT'],
   replaceHolder: [...ACTING, 'NAME_INVALID', 'PHONE_INVALID'],
   disable: [...ACTING, 'CONFLICT'],
@@ -131,7 +165,11 @@ export const ORG_ERRORS: Record<OrgAction, readonly ErrorCode[]> = {
     'NAME_INVALID',
     'PHONE_INVALID',
     'FORBIDDEN',
+    'CONFLICT',
   ],
   applications: [...ACTING],
   reviewApplication: [...ACTING, 'NOT_FOUND', 'CONFLICT'],
+  requestActivation: ['BAD_REQUEST', 'NOT_HOLDER', 'CONFLICT'],
+  sites: [...ACTING],
+  myApplications: ['BAD_REQUEST', 'NOT_REGISTERED'],
 };

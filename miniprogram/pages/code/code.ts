@@ -16,7 +16,7 @@ interface CodePage {
 
 Component({
   data: {
-    state: 'loading' as 'loading' | 'ready' | 'unregistered' | 'unavailable',
+    state: 'loading' as 'loading' | 'ready' | 'unregistered' | 'unavailable' | 'ended',
     maskedName: '',
     view: null as ColorView | null,
     qrText: '',
@@ -47,6 +47,10 @@ Component({
       }
       const now = new Date();
       const fresh = await refreshCode(now);
+      if (!fresh.ok && fresh.error.code === 'EPIDEMIC_ENDED') {
+        this.setData({ state: 'ended', message: fresh.error.message });
+        return;
+      }
       const code = fresh.ok ? fresh.data : cachedCode(now);
       if (!code) {
         this.setData({ state: 'unavailable', message: fresh.ok ? '' : fresh.error.message });

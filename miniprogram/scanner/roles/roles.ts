@@ -3,6 +3,7 @@
  * (rule 7). Seniors and intermediates can also open the hierarchy and the records from here.
  */
 import type { ScanReplies } from '../../core/contracts/scan.contract';
+import { fixOf, type Fix } from '../../core/geo';
 import { ROLE_NAMES } from '../../core/org';
 import { callCloud } from '../../services/cloud';
 
@@ -20,9 +21,15 @@ function rowOf(role: Role) {
   };
 }
 
-function locate(): Promise<{ latitude: number; longitude: number }> {
+/** Only the fields the API takes: wx.getLocation reports speed, altitude … as well. */
+function locate(): Promise<Fix> {
   return new Promise((resolve, reject) =>
-    wx.getLocation({ type: 'gcj02', success: (res) => resolve(res), fail: reject }),
+    wx.getLocation({
+      type: 'gcj02',
+      isHighAccuracy: true,
+      success: (res) => resolve(fixOf(res)),
+      fail: reject,
+    }),
   );
 }
 

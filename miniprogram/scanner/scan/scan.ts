@@ -1,15 +1,36 @@
 /**
- * 扫码测温登记 at the gate (rules 4, 5, 18): pick the temperature (common values one tap away), scan the code,
- * read the result at arm's length. Without network a scan is kept on the device with its scanId and time and
- * sent exactly once when the network returns.
+ * 扫码测温登记 at the gate (rules 4, 5, 7, 18): pick this person's temperature (common values one tap away; nothing
+ * is preselected and the reading resets after every scan, so a reading nobody took never clears a code), scan the
+ * code, read the result at arm's length. The page follows the phone's location and sends it with every scan
+ * (rule 7). Someone who will not be scanned, or forces their way in, is recorded with one tap (rule 18). Without
+ * network a scan or refusal is kept on the device with its scanId, time and location and sent exactly once when the
+ * network returns.
  */
-import { GUEST_CATEGORIES, type GuestCategory, type ScanReplies } from '../../core/contracts/scan.contract';
+import {
+  GUEST_CATEGORIES,
+  type GuestCategory,
+  type RefusalReason,
+  type ScanReplies,
+} from '../../core/contracts/scan.contract';
+import { FIX_SEND_MAX_AGE_MS } from '../../core/geo';
 import { COLOR_NAMES, FEVER_THRESHOLD_C } from '../../core/health-code.rules';
 import { fieldHints } from '../../core/views/form-errors.view';
 import { decisionText } from '../../core/views/health-code.view';
 import { callCloud } from '../../services/cloud';
 import { newScanId } from '../../services/random';
-import { enqueueScan, pendingScans, syncScans, type RecordParams } from '../../services/scan-queue';
+import {
+  askForLocationInSettings,
+  watchLocation,
+  type LiveFix,
+  type LocationWatch,
+} from '../../services/location';
+import {
+  enqueueRefusal,
+  enqueueScan,
+  pendingScans,
+  syncScans,
+  type RecordParams,
+} from '../../services/scan-queue';
 
 const COMMON_TEMPERATURES = [36.0, 36.2, 36.4, 36.5, 36.6, 36.8, 37.0, 37.3, 37.5, 38.0];
 const CATEGORY_LABELS: Record<GuestCategory, string> = {
@@ -19,6 +40,22 @@ const CATEGORY_LABELS: Record<GuestCategory, string> = {
   foreigner: '外籍人士',
   other: '其他',
 };
+
+const REFUSAL_TEXT: Record<RefusalReason, { confirm: string; done: string }> = {
+  refused_scan: { confirm: '记录：此人拒绝扫码登记？', done: '已记录：拒绝扫码（未登记身份）' },
+  forced_entry: { confirm: '记录：此人强行闯入？将同时上报上级。', done: '已记录强行闯入，并已上报' },
+};
+
+const LOCATION_REFUSED =
+  '无法获取位置：扫码须核对您在站点范围内。请点“开启定位”，在设置中允许使用位置信息；并确认手机定位已打开。';
+
+/** What the page keeps outside `data`: the location watch and the newest fix. */
+interface PageState {
+  watch?: LocationWatch;
+  live?: LiveFix;
+  onNetwork?: WechatMiniprogram.OnNetworkStatusChangeCallback;
+  syncing?: Promise<unknown>;
+}
 
 interface Result {
   color: string;
@@ -51,11 +88,16 @@ Component({
     temperatures: COMMON_TEMPERATURES.map((t) => ({
       value: t,
       label: t.toFixed(1),
+      /** For the node's id: 36.5 → 365. */
+      key: Math.round(t * 10),
       fever: t >= FEVER_THRESHOLD_C,
     })),
-    temperature: 36.5,
+    /** This person's reading; null until one is chosen, and again after every scan. */
+    temperature: null as number | null,
     /** Always with one decimal, as a thermometer reads: 38.0, not 38. */
-    temperatureText: '36.5',
+    temperatureText: '未选择',
+    /** waiting | ok | refused: the phone's location, which every scan carries. */
+    locationState: 'waiting' as 'waiting' | 'ok' | 'refused',
     customTemperature: '',
     result: null as Result | null,
     message: '',
@@ -69,18 +111,20 @@ Component({
   lifetimes: {
     attached() {
       this.setData({ pending: pendingScans().length });
-      const self = this as unknown as { onNetwork: WechatMiniprogram.OnNetworkStatusChangeCallback };
+      const self = this as unknown as PageState;
       self.onNetwork = (res) => {
         if (res.isConnected) void this.sync();
       };
       wx.onNetworkStatusChange(self.onNetwork);
+      this.followLocation();
       if (pendingScans().length) void this.sync();
     },
     detached() {
-      const self = this as unknown as { onNetwork: WechatMiniprogram.OnNetworkStatusChangeCallback };
+      const self = this as unknown as PageState;
       wx.offNetworkStatusChange(
         self.onNetwork as unknown as WechatMiniprogram.OffNetworkStatusChangeCallback,
       );
+      self.watch?.stop();
     },
   },
   methods: {
@@ -101,6 +145,30 @@ Component({
         ...(valid ? { temperature: value, temperatureText: value.toFixed(1) } : {}),
       });
     },
+    followLocation() {
+      const self = this as unknown as PageState;
+      self.watch?.stop();
+      self.watch = watchLocation(
+        (live) => {
+          self.live = live;
+          if (this.data.locationState !== 'ok') {
+            this.setData({
+              locationState: 'ok',
+              message: this.data.message === LOCATION_REFUSED ? '' : this.data.message,
+            });
+          }
+        },
+        () => this.setData({ locationState: 'refused', message: LOCATION_REFUSED }),
+      );
+    },
+    async openLocationSettings() {
+      if (await askForLocationInSettings()) this.followLocation();
+    },
+    /** The newest fix, if recent enough to stand for where the scanner is now. */
+    currentFix() {
+      const live = (this as unknown as PageState).live;
+      return live && Date.now() - live.at <= FIX_SEND_MAX_AGE_MS ? live.fix : undefined;
+    },
     toggleGuest() {
       this.setData({ guestMode: !this.data.guestMode, hints: {}, message: '' });
     },
@@ -112,7 +180,14 @@ Component({
     onCategory(e: WechatMiniprogram.CustomEvent<{ value: GuestCategory }>) {
       this.setData({ 'guest.category': e.detail.value });
     },
+    /** A scan needs this person's temperature, chosen for them: nothing is assumed. */
+    readingChosen(): boolean {
+      if (this.data.temperature !== null) return true;
+      this.setData({ message: '请先为此人测温并选择体温', result: null });
+      return false;
+    },
     scanCode() {
+      if (!this.readingChosen()) return;
       wx.scanCode({
         onlyFromCamera: true,
         scanType: ['qrCode'],
@@ -121,6 +196,7 @@ Component({
       });
     },
     registerGuest() {
+      if (!this.readingChosen()) return;
       const g = this.data.guest;
       return this.submit({
         guest: {
@@ -136,12 +212,16 @@ Component({
       this.setData({ busy: true, message: '', hints: {} });
       // the server's clock decides an online scan; the phone's time travels only with a scan kept offline
       const takenAt = new Date();
+      const location = this.currentFix();
       const params: RecordParams = {
         positionId: this.data.positionId,
         scanId: await newScanId(),
-        temperature: this.data.temperature,
+        temperature: this.data.temperature!,
+        ...(location ? { location } : {}),
         ...subject,
       };
+      // the reading was this person's: the next person gets their own
+      this.setData({ temperature: null, temperatureText: '未选择', customTemperature: '' });
       const reply = await callCloud('scan', 'record', params);
       if (reply.ok) {
         this.setData({ busy: false, result: resultOf(reply.data), guestMode: false });
@@ -165,9 +245,45 @@ Component({
         hints: fieldHints(reply.error.fields),
       });
     },
+    refuseScan() {
+      return this.refusal('refused_scan');
+    },
+    forcedEntry() {
+      return this.refusal('forced_entry');
+    },
+    async refusal(reason: RefusalReason) {
+      if (this.data.busy) return;
+      const confirmed = await new Promise<boolean>((resolve) =>
+        wx.showModal({
+          title: '拒绝或闯入登记',
+          content: REFUSAL_TEXT[reason].confirm,
+          success: (res) => resolve(res.confirm),
+          fail: () => resolve(false),
+        }),
+      );
+      if (!confirmed) return;
+      this.setData({ busy: true, message: '', hints: {}, result: null });
+      const takenAt = new Date();
+      const params = { positionId: this.data.positionId, scanId: await newScanId(), reason };
+      const reply = await callCloud('scan', 'refusal', params);
+      if (reply.ok) {
+        this.setData({ busy: false, message: REFUSAL_TEXT[reason].done });
+        return;
+      }
+      if (reply.error.code === 'NETWORK') {
+        const queue = enqueueRefusal({ ...params, scannedAt: takenAt.toISOString() }, new Date());
+        this.setData({
+          busy: false,
+          pending: queue.length,
+          message: '网络不可用：本次记录已保存在手机上，联网后自动上报。',
+        });
+        return;
+      }
+      this.setData({ busy: false, message: reply.error.message });
+    },
     async sync() {
       // one sync at a time: a second trigger while one runs would send the same scans twice
-      const self = this as unknown as { syncing?: Promise<unknown> };
+      const self = this as unknown as PageState;
       if (self.syncing) return;
       const running = syncScans();
       self.syncing = running;
