@@ -17,13 +17,14 @@
  *   │                     ├─ pending intermediate Ap   (site A1)
  *   │                     └─ replaced intermediate Ar  (site A1, replaced by senior A) ─ its child, its disabled child
  *   ├─ senior B (site B) ─── intermediate B1 (site B) ─── ordinary B1a (site B)
- *   ├─ disabled senior Sd (site A, disabled by the initiator) ─ its child, its disabled child
- *   ├─ pending senior Sp (site A)
- *   └─ replaced senior Sr (site A, replaced on an approved replacement application) ─ its child, its disabled child
+ *   ├─ disabled senior Sd (site D, disabled by the initiator) ─ its child, its disabled child
+ *   ├─ pending senior Sp (site P)
+ *   └─ replaced senior Sr (site R, replaced on an approved replacement application) ─ its child, its disabled child
  *
- *   sites: root ─┬─ A ─┬─ A1 ─ A1x      (A, B, A2 made by the initiator; A1, A1x by senior A)
+ *   sites: root ─┬─ A ─┬─ A1 ─ A1x      (A, B, A2, D, P, R made by the initiator; A1, A1x by senior A)
  *                │     └─ A2
- *                └─ B
+ *                ├─ B
+ *                └─ D, P, R          (API.md v1.1: a site has at most one senior, so each senior has its own)
  *
  * Every holder is a different registered citizen. Targets of replaceHolder, disable and activate are made fresh
  * for each case (created by their parent, claimed by one target citizen, disabled by the initiator when the case
@@ -48,7 +49,7 @@ type Expected = 'ok' | Code;
 // The tree: static names (for the case tables) and, once beforeAll has run, ids
 // ---------------------------------------------------------------------------------------------------------------
 
-type SiteKey = 'root' | 'A' | 'B' | 'A1' | 'A1x' | 'A2' | 'unknown';
+type SiteKey = 'root' | 'A' | 'B' | 'A1' | 'A1x' | 'A2' | 'D' | 'P' | 'R' | 'unknown';
 const SITE_LABEL: Record<SiteKey, string> = {
   root: 'the root site',
   A: 'site A',
@@ -56,6 +57,9 @@ const SITE_LABEL: Record<SiteKey, string> = {
   A1: 'site A1',
   A1x: 'site A1x',
   A2: 'site A2',
+  D: 'site D',
+  P: 'site P',
+  R: 'site R',
   unknown: 'an unknown site',
 };
 const sites = { unknown: 'site-does-not-exist' } as Record<SiteKey, string>;
@@ -205,7 +209,9 @@ function targetLabel(t: Target): string {
 /** Resolves a target: made by its parent, claimed by the target citizen, disabled by the initiator if asked. */
 async function resolve(t: Target): Promise<string> {
   if ('ref' in t) return pos[t.ref].id;
-  const made = await tree.held(pos[t.parent], sites[t.site], t.role, targetHolder);
+  // a site has at most one senior (API.md v1.1): a fresh senior gets a fresh site, below the one the case names
+  const siteId = t.role === 'senior' ? await tree.site(pos.INIT, '新开通单位', sites[t.site]) : sites[t.site];
+  const made = await tree.held(pos[t.parent], siteId, t.role, targetHolder);
   if (t.disabled) await tree.disable(pos.INIT, made.id);
   expect(positionDoc(made.id).status).toBe(t.disabled ? 'disabled' : 'active');
   return made.id;
@@ -278,9 +284,12 @@ beforeAll(async () => {
 
   // disabled actors: held, claimed, each with a child and a disabled child where the role has any, then disabled
   // by their superior (without cascade: the children stay as they are)
-  pos.Sd = await tree.held(INIT, sites.A, 'senior', await person('holder-Sd'));
-  pos.SdChild = await tree.held(pos.Sd, sites.A, 'intermediate', targetHolder);
-  pos.SdOff = await tree.held(pos.Sd, sites.A, 'ordinary', targetHolder);
+  sites.D = await tree.site(INIT, '长春市某局');
+  sites.P = await tree.site(INIT, '长春市某中心');
+  sites.R = await tree.site(INIT, '长春市某委员会');
+  pos.Sd = await tree.held(INIT, sites.D, 'senior', await person('holder-Sd'));
+  pos.SdChild = await tree.held(pos.Sd, sites.D, 'intermediate', targetHolder);
+  pos.SdOff = await tree.held(pos.Sd, sites.D, 'ordinary', targetHolder);
   await tree.disable(pos.Sd, pos.SdOff.id);
   await tree.disable(INIT, pos.Sd.id);
   pos.Id = await tree.held(pos.SA, sites.A1, 'intermediate', await person('holder-Id'));
@@ -297,14 +306,14 @@ beforeAll(async () => {
     const { positionId } = await tree.invite(actor, siteId, role, invited);
     pos[key] = { id: positionId, openid: invited.openid, role, siteId };
   };
-  await invitedOnly('Sp', INIT, sites.A, 'senior');
+  await invitedOnly('Sp', INIT, sites.P, 'senior');
   await invitedOnly('Ip', pos.SA, sites.A1, 'intermediate');
   await invitedOnly('Op', pos.IA, sites.A1, 'ordinary');
 
   // replaced actors: held, claimed, then replaced; the former holder tries them
-  pos.Sr = await tree.held(INIT, sites.A, 'senior', await person('holder-Sr'));
-  pos.SrChild = await tree.held(pos.Sr, sites.A, 'intermediate', targetHolder);
-  pos.SrOff = await tree.held(pos.Sr, sites.A, 'ordinary', targetHolder);
+  pos.Sr = await tree.held(INIT, sites.R, 'senior', await person('holder-Sr'));
+  pos.SrChild = await tree.held(pos.Sr, sites.R, 'intermediate', targetHolder);
+  pos.SrOff = await tree.held(pos.Sr, sites.R, 'ordinary', targetHolder);
   await tree.disable(pos.Sr, pos.SrOff.id);
   const newSenior = await person('holder-Sr-new');
   // rule 10: the initiator replaces a senior directly
@@ -482,10 +491,15 @@ const pc = (actor: Actor, role: Role, site: SiteKey, note: string, expected: Exp
   expected,
 });
 const positionCases: PositionCase[] = [
-  pc('INIT', 'senior', 'A', 'a site below the root', 'ok'),
+  pc('INIT', 'senior', 'A2', 'a site below the root without a senior', 'ok'),
   pc('INIT', 'senior', 'root', 'its own site', 'ok'),
   pc('INIT', 'senior', 'A1x', 'deep in branch A', 'ok'),
-  pc('INIT', 'senior', 'B', 'branch B', 'ok'),
+  // API.md v1.1: at most one senior per site, whatever its status
+  pc('INIT', 'senior', 'A', 'a site that has its active senior', 'CONFLICT'),
+  pc('INIT', 'senior', 'B', 'a site that has its active senior', 'CONFLICT'),
+  pc('INIT', 'senior', 'D', 'a site whose senior is disabled', 'CONFLICT'),
+  pc('INIT', 'senior', 'P', 'a site whose senior is pending', 'CONFLICT'),
+  pc('INIT', 'senior', 'R', 'a site whose senior was replaced', 'CONFLICT'),
   pc('INIT', 'intermediate', 'A', 'the initiator creates seniors only', 'FORBIDDEN'),
   pc('INIT', 'ordinary', 'B', 'the initiator creates seniors only', 'FORBIDDEN'),
   pc('INIT', 'initiator', 'root', 'there is one initiator', 'FORBIDDEN'),
@@ -632,7 +646,10 @@ describe('replaceHolder', () => {
       ancestors: before.ancestors,
       role: before.role,
     });
-    expect(outboxOf(targetId)).toHaveLength(smsBefore + 1);
+    // API.md v1.1: one SMS to the new holder, and one to the old holder (the account has passed to someone else)
+    const count = (template: string) => outboxOf(targetId).filter((m) => m.template === template).length;
+    expect(outboxOf(targetId)).toHaveLength(smsBefore + 2);
+    expect([count('position_replaced'), count('position_handed_over')]).toEqual([1, 1]);
   });
 });
 
@@ -974,7 +991,7 @@ const impostors: Impostor[] = [
     label: 'disabled senior Sd (its own holder)',
     position: 'Sd',
     caller: 'Sd',
-    site: 'A',
+    site: 'D',
     child: 'SdChild',
     off: 'SdOff',
     expected: 'POSITION_DISABLED',
@@ -1001,7 +1018,7 @@ const impostors: Impostor[] = [
     label: 'pending senior Sp (its invited, never-claimed holder)',
     position: 'Sp',
     caller: 'Sp',
-    site: 'A',
+    site: 'P',
     child: 'IA',
     off: 'Id',
     expected: 'FORBIDDEN',
@@ -1028,7 +1045,7 @@ const impostors: Impostor[] = [
     label: 'replaced senior Sr (its former holder)',
     position: 'Sr',
     caller: 'Sr',
-    site: 'A',
+    site: 'R',
     child: 'SrChild',
     off: 'SrOff',
     expected: 'FORBIDDEN',

@@ -66,8 +66,12 @@ async function held(actorId: string, actorOpenid: string, siteId: string, role: 
   expect(created.body.ok).toBe(true);
   const claimed = await org(openid, { action: 'claim', inviteCode: created.body.data!.inviteCode });
   expect(claimed.body.ok).toBe(true);
-  return { id: created.body.data!.positionId, openid, ...holder };
+  return { id: created.body.data!.positionId, openid, siteId, ...holder };
 }
+
+let units = 0;
+/** A fresh unit site under the root: a site has at most one senior (API.md v1.1), so each senior gets its own. */
+const unitSite = () => site(INITIATOR_POSITION_ID, INITIATOR, `测试单位${++units}`);
 
 beforeAll(async () => {
   cloud = await openLocalCloud({ bootstrapOpenid: INITIATOR });
@@ -118,10 +122,11 @@ describe('sites', () => {
 describe('positions and invitations', () => {
   it('creates a pending position whose one-time code is stored only as a hash, and binds it on claim', async () => {
     const holder = await citizen('inv-holder');
+    const unit = await unitSite();
     const created = await org<{ positionId: string; inviteCode: string }>(INITIATOR, {
       action: 'createPosition',
       actingPositionId: INITIATOR_POSITION_ID,
-      siteId: rootSite,
+      siteId: unit,
       role: 'senior',
       holderName: holder.name,
       holderPhone: holder.phone,
@@ -144,7 +149,7 @@ describe('positions and invitations', () => {
       action: 'claim',
       inviteCode: inviteCode.toLowerCase(),
     });
-    expect(claimed.body.data).toMatchObject({ positionId, role: 'senior', site: { id: rootSite } });
+    expect(claimed.body.data).toMatchObject({ positionId, role: 'senior', site: { id: unit } });
     expect(position(positionId)).toMatchObject({ status: 'active', holder: { openid: 'inv-holder' } });
     expect((await org('inv-holder', { action: 'claim', inviteCode })).body.error?.code).toBe(
       'INVITE_INVALID',
@@ -160,7 +165,7 @@ describe('positions and invitations', () => {
     const created = await org<{ positionId: string; inviteCode: string }>(INITIATOR, {
       action: 'createPosition',
       actingPositionId: INITIATOR_POSITION_ID,
-      siteId: rootSite,
+      siteId: await unitSite(),
       role: 'senior',
       holderName: holder.name,
       holderPhone: holder.phone,
@@ -189,7 +194,7 @@ describe('positions and invitations', () => {
     const base = {
       action: 'createPosition',
       actingPositionId: INITIATOR_POSITION_ID,
-      siteId: rootSite,
+      siteId: await unitSite(),
       role: 'senior',
     };
     expect(
@@ -211,7 +216,7 @@ describe('positions and invitations', () => {
     const created = await org<{ positionId: string; inviteCode: string }>(INITIATOR, {
       action: 'createPosition',
       actingPositionId: INITIATOR_POSITION_ID,
-      siteId: rootSite,
+      siteId: await unitSite(),
       role: 'senior',
       holderName: holder.name,
       holderPhone: holder.phone,
@@ -235,9 +240,9 @@ describe('positions and invitations', () => {
 
 describe('replacing a holder', () => {
   it('takes the position from the old holder at once and invites the new one, keeping everything below', async () => {
-    const senior = await held(INITIATOR_POSITION_ID, INITIATOR, rootSite, 'senior', 'rep-senior');
-    const middle = await held(senior.id, senior.openid, rootSite, 'intermediate', 'rep-old');
-    const below = await held(middle.id, middle.openid, rootSite, 'ordinary', 'rep-below');
+    const senior = await held(INITIATOR_POSITION_ID, INITIATOR, await unitSite(), 'senior', 'rep-senior');
+    const middle = await held(senior.id, senior.openid, senior.siteId, 'intermediate', 'rep-old');
+    const below = await held(middle.id, middle.openid, senior.siteId, 'ordinary', 'rep-below');
     const newcomer = await citizen('rep-new');
     const replaced = await org<{ inviteCode: string }>(senior.openid, {
       action: 'replaceHolder',
@@ -266,10 +271,10 @@ describe('replacing a holder', () => {
 
 describe('disable and activate (rule 10)', () => {
   it('cascades to the whole subtree with one SMS per disabled position, and activation restores one', async () => {
-    const senior = await held(INITIATOR_POSITION_ID, INITIATOR, rootSite, 'senior', 'cas-senior');
-    const middle = await held(senior.id, senior.openid, rootSite, 'intermediate', 'cas-middle');
-    const a = await held(middle.id, middle.openid, rootSite, 'ordinary', 'cas-a');
-    const b = await held(middle.id, middle.openid, rootSite, 'ordinary', 'cas-b');
+    const senior = await held(INITIATOR_POSITION_ID, INITIATOR, await unitSite(), 'senior', 'cas-senior');
+    const middle = await held(senior.id, senior.openid, senior.siteId, 'intermediate', 'cas-middle');
+    const a = await held(middle.id, middle.openid, senior.siteId, 'ordinary', 'cas-a');
+    const b = await held(middle.id, middle.openid, senior.siteId, 'ordinary', 'cas-b');
     const reply = await org<{ disabled: string[] }>(senior.openid, {
       action: 'disable',
       actingPositionId: senior.id,
@@ -310,8 +315,8 @@ describe('disable and activate (rule 10)', () => {
   });
 
   it('leaves a consistent tree and one SMS per change when two disables race', async () => {
-    const senior = await held(INITIATOR_POSITION_ID, INITIATOR, rootSite, 'senior', 'race-senior');
-    const target = await held(senior.id, senior.openid, rootSite, 'intermediate', 'race-target');
+    const senior = await held(INITIATOR_POSITION_ID, INITIATOR, await unitSite(), 'senior', 'race-senior');
+    const target = await held(senior.id, senior.openid, senior.siteId, 'intermediate', 'race-target');
     const replies = await Promise.all([
       org(INITIATOR, {
         action: 'disable',
@@ -334,8 +339,8 @@ describe('disable and activate (rule 10)', () => {
   });
 
   it('lets disable and activate race to one final state, each change with its SMS', async () => {
-    const senior = await held(INITIATOR_POSITION_ID, INITIATOR, rootSite, 'senior', 'dva-senior');
-    const target = await held(senior.id, senior.openid, rootSite, 'ordinary', 'dva-target');
+    const senior = await held(INITIATOR_POSITION_ID, INITIATOR, await unitSite(), 'senior', 'dva-senior');
+    const target = await held(senior.id, senior.openid, senior.siteId, 'ordinary', 'dva-target');
     await org(senior.openid, {
       action: 'disable',
       actingPositionId: senior.id,
@@ -372,7 +377,7 @@ describe('SMS dispatch', () => {
     const created = await org<{ positionId: string }>(INITIATOR, {
       action: 'createPosition',
       actingPositionId: INITIATOR_POSITION_ID,
-      siteId: rootSite,
+      siteId: await unitSite(),
       role: 'senior',
       holderName: holder.name,
       holderPhone: holder.phone,
@@ -405,7 +410,7 @@ describe('SMS dispatch', () => {
     const created = await org<{ positionId: string }>(INITIATOR, {
       action: 'createPosition',
       actingPositionId: INITIATOR_POSITION_ID,
-      siteId: rootSite,
+      siteId: await unitSite(),
       role: 'senior',
       holderName: holder.name,
       holderPhone: holder.phone,
@@ -420,11 +425,11 @@ describe('SMS dispatch', () => {
 
 describe('scan.roles and the silent sweep', () => {
   it('lists every position the caller holds, for choosing the identity to act as (rule 12)', async () => {
-    const senior = await held(INITIATOR_POSITION_ID, INITIATOR, rootSite, 'senior', 'multi-senior');
+    const senior = await held(INITIATOR_POSITION_ID, INITIATOR, await unitSite(), 'senior', 'multi-senior');
     const second = await org<{ positionId: string; inviteCode: string }>(senior.openid, {
       action: 'createPosition',
       actingPositionId: senior.id,
-      siteId: rootSite,
+      siteId: senior.siteId,
       role: 'ordinary',
       holderName: senior.name,
       holderPhone: senior.phone,
@@ -446,9 +451,9 @@ describe('scan.roles and the silent sweep', () => {
   });
 
   it('disables intermediate and ordinary scanners silent for 15 days, not seniors, and not what lies below', async () => {
-    const senior = await held(INITIATOR_POSITION_ID, INITIATOR, rootSite, 'senior', 'quiet-senior');
-    const middle = await held(senior.id, senior.openid, rootSite, 'intermediate', 'quiet-middle');
-    const busy = await held(middle.id, middle.openid, rootSite, 'ordinary', 'busy-ordinary');
+    const senior = await held(INITIATOR_POSITION_ID, INITIATOR, await unitSite(), 'senior', 'quiet-senior');
+    const middle = await held(senior.id, senior.openid, senior.siteId, 'intermediate', 'quiet-middle');
+    const busy = await held(middle.id, middle.openid, senior.siteId, 'ordinary', 'busy-ordinary');
     cloud.clock.set({ offsetMs: 14 * 24 * 3600_000 });
     // the ordinary scanner opens scan mode on day 14: a login
     await call(cloud, 'scan', { action: 'roles' }, busy.openid);
@@ -517,7 +522,13 @@ describe('senior applications (rules 9, 13, 14)', () => {
   });
 
   it('lets the initiator replace a senior directly (rule 10)', async () => {
-    const senior = await held(INITIATOR_POSITION_ID, INITIATOR, rootSite, 'senior', 'direct-old-senior');
+    const senior = await held(
+      INITIATOR_POSITION_ID,
+      INITIATOR,
+      await unitSite(),
+      'senior',
+      'direct-old-senior',
+    );
     const successor = await citizen('direct-new-senior');
     const direct = await org<{ inviteCode: string }>(INITIATOR, {
       action: 'replaceHolder',
@@ -632,7 +643,7 @@ describe('senior applications (rules 9, 13, 14)', () => {
 
 describe('subordinates', () => {
   it('pages through the whole subtree, newest first, masked', async () => {
-    const senior = await held(INITIATOR_POSITION_ID, INITIATOR, rootSite, 'senior', 'pager');
+    const senior = await held(INITIATOR_POSITION_ID, INITIATOR, await unitSite(), 'senior', 'pager');
     const ids: string[] = [];
     for (let i = 0; i < 7; i++) {
       cloud.clock.set({ offsetMs: i * 1000 });
@@ -640,7 +651,7 @@ describe('subordinates', () => {
       const created = await org<{ positionId: string }>(senior.openid, {
         action: 'createPosition',
         actingPositionId: senior.id,
-        siteId: rootSite,
+        siteId: senior.siteId,
         role: 'ordinary',
         holderName: holder.name,
         holderPhone: holder.phone,

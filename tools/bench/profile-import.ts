@@ -26,13 +26,24 @@ async function main(): Promise<void> {
     quarantineUntil: new Date(Date.now() + 14 * 24 * 3600_000).toISOString(),
   }));
   const started = performance.now();
-  const reply = await cloud.functions.invoke(
-    'health',
-    { action: 'importRiskList', actingPositionId: INITIATOR_POSITION_ID, source: 'profile', rows },
-    { openid: 'profile-initiator' },
-  );
+  const replies: unknown[] = [];
+  // in calls of at most 1,000 rows, as API.md v1.1 takes them
+  for (let i = 0; i < rows.length; i += 1000) {
+    replies.push(
+      await cloud.functions.invoke(
+        'health',
+        {
+          action: 'importRiskList',
+          actingPositionId: INITIATOR_POSITION_ID,
+          source: 'profile',
+          rows: rows.slice(i, i + 1000),
+        },
+        { openid: 'profile-initiator' },
+      ),
+    );
+  }
   process.stdout.write(
-    `importRiskList 10,000 rows: ${Math.round(performance.now() - started)} ms ${JSON.stringify(reply)}\n`,
+    `importRiskList 10,000 rows in 10 calls: ${Math.round(performance.now() - started)} ms ${JSON.stringify(replies.at(-1))}\n`,
   );
   await cloud.close();
 }

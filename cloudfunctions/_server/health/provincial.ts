@@ -199,3 +199,28 @@ export async function setColor(
   );
   return { color: result.person.color };
 }
+
+/**
+ * health.findPerson (API.md v1.1): the provincial office finds one person by ID number to act on them (setColor,
+ * credit flags). Initiator only; every look-up is audited with its reason, found or not; only masked values leave.
+ */
+export async function findPerson(
+  params: HealthParams<'findPerson'>,
+  ctx: RequestContext,
+): Promise<HealthReplies['findPerson']> {
+  const actor = await actingPosition(ctx, params.actingPositionId, ['initiator']);
+  const id = checkIdNumber(params.idNumber, shanghaiDate(ctx.now));
+  if (!id.ok) throw new DomainError('ID_INVALID', undefined, { idNumber: id.problem });
+  const idHash = blindIndex(ctx.ports.keys(), 'id', id.value);
+  const person = await new Repository<PersonDoc>(ctx.db, 'persons').first({ idHash });
+  await audit(ctx, {
+    action: 'health.findPerson',
+    actorPositionId: actor._id,
+    actorOpenid: ctx.openid,
+    target: person?._id ?? null,
+    reason: params.reason,
+    details: { found: Boolean(person) },
+  });
+  if (!person) throw new DomainError('NOT_FOUND', '未找到该身份证号的吉祥码');
+  return { personId: person._id, masked: person.masked, color: person.color };
+}

@@ -18,6 +18,7 @@ const HEALTH_DATA = [
   ['checkins', 'at'],
   ['scans', 'scannedAt'],
   ['alerts', 'at'],
+  ['refusals', 'at'],
   ['code_events', 'at'],
   ['risk_flags', 'flaggedAt'],
 ] as const;
@@ -68,7 +69,13 @@ export async function retentionPurge(ctx: SystemContext): Promise<Record<string,
   // the health facts kept on the persons themselves: the latest check-in, provincial decisions, national flags
   const cleared = await persons.updateWhere(
     { updatedAt: _.lt(cutoff) },
-    { latestCheckIn: null, provincial: null, 'national.quarantineUntil': null, 'national.releasedAt': null },
+    {
+      latestCheckIn: null,
+      provincial: null,
+      listFlag: null,
+      'national.quarantineUntil': null,
+      'national.releasedAt': null,
+    },
   );
   logEvent('retention_purge', { ...removed, fevers, cleared });
   return { purged: true, cutoff: cutoff.toISOString(), ...removed, fevers, personsCleared: cleared };

@@ -28,7 +28,10 @@ export async function bootstrapInitiator(ctx: SystemContext, openid: string): Pr
   const sites = new Repository<SiteDoc>(ctx.db, 'sites');
   const positions = new Repository<PositionDoc>(ctx.db, 'positions');
   const existing = await positions.get(INITIATOR_POSITION_ID);
-  if (existing) return { created: false, siteId: existing.siteId, positionId: existing._id };
+  if (existing) {
+    await fillLineage(ctx);
+    return { created: false, siteId: existing.siteId, positionId: existing._id };
+  }
 
   await sites.insertUnique({
     _id: ROOT_SITE_ID,
@@ -39,6 +42,7 @@ export async function bootstrapInitiator(ctx: SystemContext, openid: string): Pr
     radiusM: ROOT_SITE.radiusM,
     parentSiteId: null,
     ancestors: [],
+    lineage: [ROOT_SITE_ID],
     uscc: null,
     createdAt: ctx.now,
     createdBy: null,
@@ -58,4 +62,19 @@ export async function bootstrapInitiator(ctx: SystemContext, openid: string): Pr
     updatedAt: ctx.now,
   });
   return { created, siteId: ROOT_SITE_ID, positionId: INITIATOR_POSITION_ID };
+}
+
+/**
+ * Sites written before v1.1 have no `lineage` (their ancestors and themselves, which org.sites queries): filled in
+ * at the next start (the bootstrap task runs at every start of the local cloud); afterwards each start reads the
+ * sites once and finds nothing to do.
+ */
+async function fillLineage(ctx: SystemContext): Promise<void> {
+  const sites = new Repository<SiteDoc>(ctx.db, 'sites');
+  const _ = ctx.db.command;
+  for (let round = 0; round < 1000; round++) {
+    const batch = await sites.find({ lineage: _.exists(false) }, { limit: 100 });
+    for (const site of batch) await sites.update(site._id, { lineage: [...site.ancestors, site._id] });
+    if (batch.length < 100) break;
+  }
 }

@@ -7,7 +7,13 @@ import { CREATABLE_SITE_TYPES, ROLES } from '../../../miniprogram/core/org';
 import { DEFAULT_SITE_RADIUS_M } from '../../../miniprogram/core/org';
 import { checkUscc } from '../../../miniprogram/core/uscc';
 import { requireCitizen } from '../citizen/citizen';
-import { coordinatesOf, type InviteDoc, type PositionDoc, type SiteDoc, type SmsOutboxDoc } from '../db/documents';
+import {
+  coordinatesOf,
+  type InviteDoc,
+  type PositionDoc,
+  type SiteDoc,
+  type SmsOutboxDoc,
+} from '../db/documents';
 import { pageNewestFirst } from '../db/paging';
 import { Repository, isDuplicateKeyError } from '../db/repository';
 import { DomainError } from '../envelope';
@@ -48,7 +54,8 @@ export async function createSite(
   let parent: SiteDoc;
   if (actor.role === 'intermediate') {
     parent = (await sitesOf(ctx.db).get(actor.siteId))!;
-    if (parent.type !== 'village') throw new DomainError('FORBIDDEN', '只有村（社区）站点的中级扫码员可以创建站点');
+    if (parent.type !== 'village')
+      throw new DomainError('FORBIDDEN', '只有村（社区）站点的中级扫码员可以创建站点');
     if (params.parentSiteId !== undefined && params.parentSiteId !== parent._id)
       throw new DomainError('FORBIDDEN');
   } else {

@@ -203,10 +203,16 @@ export async function changePosition(
       current.holder.phone &&
       holderPhoneKey(keys, current.holder) !== holderPhoneKey(keys, after.holder)
     ) {
-      const handedOver = smsMessage(ctx, current.holder.phone, positionId, change.previousHolderSms.template, {
-        siteName,
-        role: after.role,
-      });
+      const handedOver = smsMessage(
+        ctx,
+        current.holder.phone,
+        positionId,
+        change.previousHolderSms.template,
+        {
+          siteName,
+          role: after.role,
+        },
+      );
       await tx.collection('sms_outbox').add({ data: handedOver });
       messages.push(handedOver);
     }

@@ -1,6 +1,6 @@
 /** Provincial health data: risk-list import and the provincial color rule (API.md `health`). */
 import { healthParams } from '../../../miniprogram/core/contracts/health.contract';
-import { importRiskList, setColor } from '../../_server/health/provincial';
+import { findPerson, importRiskList, setColor } from '../../_server/health/provincial';
 import { createFunction, defineAction } from '../../_server/router';
 
 export const main = createFunction({
@@ -8,5 +8,6 @@ export const main = createFunction({
   actions: {
     importRiskList: defineAction(healthParams.importRiskList, importRiskList),
     setColor: defineAction(healthParams.setColor, setColor),
+    findPerson: defineAction(healthParams.findPerson, findPerson),
   },
 });

@@ -1,7 +1,7 @@
 /** The scanner hierarchy: sites, positions, invitations, applications (API.md `org`). */
 import { orgParams } from '../../../miniprogram/core/contracts/org.contract';
 import { DomainError } from '../../_server/envelope';
-import { applications, applySenior, reviewApplication } from '../../_server/org/applications';
+import { applications, applySenior, myApplications, reviewApplication } from '../../_server/org/applications';
 import { bootstrapInitiator } from '../../_server/org/bootstrap';
 import {
   activate,
@@ -10,6 +10,8 @@ import {
   createSite,
   disable,
   replaceHolder,
+  requestActivation,
+  sites,
   subordinates,
 } from '../../_server/org/org';
 import { createFunction, defineAction } from '../../_server/router';
@@ -27,6 +29,9 @@ export const main = createFunction({
     applySenior: defineAction(orgParams.applySenior, applySenior),
     applications: defineAction(orgParams.applications, applications),
     reviewApplication: defineAction(orgParams.reviewApplication, reviewApplication),
+    requestActivation: defineAction(orgParams.requestActivation, requestActivation),
+    sites: defineAction(orgParams.sites, sites),
+    myApplications: defineAction(orgParams.myApplications, myApplications),
   },
   system: {
     // API.md 2.1: run by the local cloud at start, or once from the cloud console's test panel in production
