@@ -21,6 +21,15 @@ export interface Phone {
   allowsInSettings: boolean;
   /** Whether the user confirms a wx.showModal. */
   confirms: boolean;
+  /** The place the user picks in wx.chooseLocation (null: they cancel). */
+  chosenPlace: { name: string; address: string; latitude: number; longitude: number } | null;
+  /** The file the user picks in wx.chooseMessageFile (null: they cancel), and the files the phone holds by path. */
+  chosenFile: { name: string; path: string; size: number } | null;
+  files: Map<string, Uint8Array>;
+  /** What the user answers to wx.requestSubscribeMessage for each template id ('accept' | 'reject'). */
+  subscribeAnswer: 'accept' | 'reject';
+  /** The content of every wx.showModal shown. */
+  modals: string[];
   storage: Map<string, unknown>;
   navigations: string[];
   toasts: string[];
@@ -35,6 +44,11 @@ export const phone: Phone = {
   locationAllowed: true,
   allowsInSettings: true,
   confirms: true,
+  chosenPlace: null,
+  chosenFile: null,
+  files: new Map(),
+  subscribeAnswer: 'accept',
+  modals: [],
   storage: new Map(),
   navigations: [],
   toasts: [],
@@ -123,8 +137,45 @@ export function installWx(cloud: LocalCloud): void {
     redirectTo: (options: { url: string }) => phone.navigations.push(options.url),
     navigateBack: () => phone.navigations.push('back'),
     showToast: (options: { title: string }) => phone.toasts.push(options.title),
-    showModal: (options: Callbacks<{ confirm: boolean; cancel: boolean }>) =>
-      respond(options, async () => ({ confirm: phone.confirms, cancel: !phone.confirms })),
+    showModal: (options: { content?: string } & Callbacks<{ confirm: boolean; cancel: boolean }>) =>
+      respond(options, async () => {
+        phone.modals.push(options.content ?? '');
+        return { confirm: phone.confirms, cancel: !phone.confirms };
+      }),
+    chooseLocation: (
+      options: Callbacks<{ name: string; address: string; latitude: number; longitude: number }>,
+    ) =>
+      respond(options, async () => {
+        if (!phone.chosenPlace) throw new Error('chooseLocation:fail cancel');
+        return { ...phone.chosenPlace };
+      }),
+    chooseMessageFile: (
+      options: Callbacks<{ tempFiles: Array<{ name: string; path: string; size: number; type: string }> }>,
+    ) =>
+      respond(options, async () => {
+        if (!phone.chosenFile) throw new Error('chooseMessageFile:fail cancel');
+        return { tempFiles: [{ ...phone.chosenFile, type: 'file' }] };
+      }),
+    getFileSystemManager: () => ({
+      readFile: (
+        options: { filePath: string; encoding?: string } & Callbacks<{ data: string | ArrayBuffer }>,
+      ) =>
+        respond(options, async () => {
+          const bytes = phone.files.get(options.filePath);
+          if (!bytes) throw new Error(`readFile:fail no such file ${options.filePath}`);
+          if (options.encoding === 'utf8' || options.encoding === 'utf-8') {
+            return { data: new TextDecoder().decode(bytes) };
+          }
+          return { data: new Uint8Array(bytes).buffer as ArrayBuffer };
+        }),
+    }),
+    requestSubscribeMessage: (options: { tmplIds: string[] } & Callbacks<Record<string, string>>) =>
+      respond(options, async () =>
+        Object.fromEntries([
+          ['errMsg', 'requestSubscribeMessage:ok'],
+          ...options.tmplIds.map((id) => [id, phone.subscribeAnswer]),
+        ]),
+      ),
     setClipboardData: (options: Callbacks<unknown>) => respond(options, async () => ({})),
     vibrateShort: () => undefined,
     onNetworkStatusChange: () => undefined,
@@ -209,11 +260,16 @@ export function resetPhone(openid: string): void {
     locationAllowed: true,
     allowsInSettings: true,
     confirms: true,
+    chosenPlace: null,
+    chosenFile: null,
+    subscribeAnswer: 'accept',
+    modals: [],
     navigations: [],
     toasts: [],
     cloudCalls: [],
   });
   phone.storage.clear();
+  phone.files.clear();
   locationListeners.clear();
   locationUpdates = false;
 }

@@ -4,23 +4,11 @@
  * self-contained HTML file to shots/html/<state>.html for Chromium to photograph at a phone's width.
  * Runs only in the jest project 'shots' (JXM_SHOTS=1), not with npm test.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
 import { idNumberOf, personOf } from '../helpers/identities';
 import { buildWorld, citizenWithCode, onDuty, type World } from '../helpers/world';
-import {
-  closePage,
-  openPage,
-  phone,
-  resetPhone,
-  startCloud,
-  stopCloud,
-  until,
-  type PageInstance,
-} from '../pages/harness';
-import { DRAWN_ICONS } from './icons';
-import { clearInjectedStyles, snapshotHtml } from './snapshot';
+import { phone, resetPhone, startCloud, stopCloud, until, type PageInstance } from '../pages/harness';
+import { open, save, shoot } from './shoot';
 
 // miniprogram-simulate and j-component turn 1 rpx into 1 px; at the shots' 375 px width WeChat makes it 0.5 px
 jest.mock('miniprogram-simulate/src/utils', () => ({
@@ -32,40 +20,14 @@ jest.mock('j-component/src/tool/utils', () => ({
   transformRpx: jest.requireActual('./rpx').rpxToPx,
 }));
 
-const OUT = join(__dirname, '..', '..', 'shots', 'html');
-
 let cloud: LocalCloud;
 let world: World;
-const iconsUsed = new Set<string>();
 
 beforeAll(async () => {
-  rmSync(OUT, { recursive: true, force: true });
-  mkdirSync(OUT, { recursive: true });
   cloud = await startCloud();
   world = await buildWorld(cloud, 'page-initiator', 'shots');
 });
 afterAll(stopCloud);
-
-/** Opens a page with only its own styles in the document. */
-function open(route: string, query: Record<string, string> = {}) {
-  clearInjectedStyles();
-  return { route, page: openPage(route, query) };
-}
-
-type View = ReturnType<typeof open>;
-
-/** Writes the page as it is now to shots/html/<name>.html. */
-function save(name: string, { route, page }: View) {
-  const html = snapshotHtml(page, route, name);
-  for (const match of html.matchAll(/data-shot-icon="([a-z0-9-]+)"/g)) iconsUsed.add(match[1]);
-  writeFileSync(join(OUT, `${name}.html`), html);
-}
-
-/** Saves the page, then leaves it (its timers stop). */
-function shoot(name: string, view: View) {
-  save(name, view);
-  closePage(view.page);
-}
 
 const methods = (page: PageInstance) =>
   page.instance as unknown as Record<string, (arg?: unknown) => Promise<void> | void>;
@@ -258,8 +220,4 @@ describe('admin pages', () => {
     expect(view.page.data.message).toBe('统一社会信用代码校验失败');
     shoot('admin-applications', view);
   });
-});
-
-it('draws every icon the shots show', () => {
-  expect([...iconsUsed].filter((name) => !DRAWN_ICONS.includes(name))).toEqual([]);
 });

@@ -115,6 +115,9 @@ ${items}
 
 /** Step 1: jest's 'shots' project writes shots/html/<state>.html. */
 function render() {
+  // every shots file writes into shots/html: start from an empty folder
+  fs.rmSync(HTML, { recursive: true, force: true });
+  fs.mkdirSync(HTML, { recursive: true });
   const jest = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
   const rendered = spawnSync(process.execPath, [jest, '--selectProjects', 'shots'], {
     cwd: ROOT,
