@@ -7,7 +7,16 @@
 import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
 import { idNumberOf, personOf } from '../helpers/identities';
 import { buildWorld, citizenWithCode, onDuty, type World } from '../helpers/world';
-import { phone, resetPhone, startCloud, stopCloud, until, type PageInstance } from '../pages/harness';
+import {
+  phone,
+  resetPhone,
+  startCloud,
+  stopCloud,
+  tap,
+  type,
+  until,
+  type PageInstance,
+} from '../pages/harness';
 import { open, save, shoot } from './shoot';
 
 // miniprogram-simulate and j-component turn 1 rpx into 1 px; at the shots' 375 px width WeChat makes it 0.5 px
@@ -141,9 +150,10 @@ describe('scanner pages', () => {
     const c = await citizenWithCode(cloud, openid);
     resetPhone(world.intermediate.openid);
     const view = open('scanner/scan/scan', { positionId: world.intermediate.id });
-    methods(view.page).pickTemperature({ currentTarget: { dataset: { value: temperature } } });
+    await until(() => view.page.data.locationState === 'ok', 'the first fix');
+    await tap(view.page, `#temp-${Math.round(temperature * 10)}`);
     phone.scanResult = c.qrAt(Date.now());
-    await methods(view.page).scanCode();
+    await tap(view.page, '#scan');
     await until(() => view.page.data.result !== null, 'the result');
     shoot(name, view);
   }
@@ -160,9 +170,11 @@ describe('scanner pages', () => {
     const c = await citizenWithCode(cloud, 'shots-scan-offline');
     resetPhone(world.intermediate.openid);
     const view = open('scanner/scan/scan', { positionId: world.intermediate.id });
+    await until(() => view.page.data.locationState === 'ok', 'the first fix');
     phone.online = false;
     phone.scanResult = c.qrAt(Date.now());
-    await methods(view.page).scanCode();
+    await tap(view.page, '#temp-365');
+    await tap(view.page, '#scan');
     await until(() => view.page.data.pending === 1, 'the pending scan');
     shoot('scanner-offline-pending', view);
     phone.online = true;
@@ -171,11 +183,38 @@ describe('scanner pages', () => {
   it('scanner-guest-errors: registering a person without a code', async () => {
     resetPhone(world.intermediate.openid);
     const view = open('scanner/scan/scan', { positionId: world.intermediate.id });
-    methods(view.page).toggleGuest();
-    field(view.page, 'onGuestField', 'name', '1');
-    await methods(view.page).registerGuest();
-    expect(view.page.data.message).toBe('无码人员信息不完整或有误');
+    await until(() => view.page.data.locationState === 'ok', 'the first fix');
+    await tap(view.page, '#guest-toggle');
+    await type(view.page, '#guest-name', '1');
+    await tap(view.page, '#temp-365');
+    await tap(view.page, '#guest-submit');
+    await until(() => view.page.data.message === '无码人员信息不完整或有误', 'the refusal');
     shoot('scanner-guest-errors', view);
+  });
+
+  it('scanner-no-reading: a scan refused until this person’s temperature is chosen', async () => {
+    resetPhone(world.intermediate.openid);
+    const view = open('scanner/scan/scan', { positionId: world.intermediate.id });
+    await until(() => view.page.data.locationState === 'ok', 'the first fix');
+    await tap(view.page, '#scan');
+    shoot('scanner-no-reading', view);
+  });
+
+  it('scanner-location-refused: what to do when the location is not allowed', async () => {
+    resetPhone(world.intermediate.openid);
+    phone.locationAllowed = false;
+    const view = open('scanner/scan/scan', { positionId: world.intermediate.id });
+    await until(() => view.page.data.locationState === 'refused', 'the refusal');
+    shoot('scanner-location-refused', view);
+  });
+
+  it('scanner-forced-entry: a forced entry recorded and reported', async () => {
+    resetPhone(world.intermediate.openid);
+    const view = open('scanner/scan/scan', { positionId: world.intermediate.id });
+    await until(() => view.page.data.locationState === 'ok', 'the first fix');
+    await tap(view.page, '#forced-entry');
+    await until(() => String(view.page.data.message).includes('强行闯入'), 'the record');
+    shoot('scanner-forced-entry', view);
   });
 });
 
