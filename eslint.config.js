@@ -6,6 +6,7 @@ module.exports = tseslint.config(
     ignores: [
       'node_modules/',
       'miniprogram/miniprogram_npm/',
+      'miniprogram/*/miniprogram_npm/',
       'cloudfunctions/*/index.js',
       'tools/*/dist/',
       '.data/',
@@ -26,7 +27,8 @@ module.exports = tseslint.config(
   },
   {
     // miniprogram/core is pure: shared by the mini-program and the cloud functions, so no wx, no Node, no SDK
-    files: ['miniprogram/core/**/*.ts'],
+    // (admin/core and scanner/core too: the subpackages' own pure code, kept out of the main package)
+    files: ['miniprogram/core/**/*.ts', 'miniprogram/admin/core/**/*.ts', 'miniprogram/scanner/core/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

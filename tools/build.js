@@ -7,7 +7,8 @@
  *     miniprogram/core and cloudfunctions/_server inlined and wx-server-sdk left to the function's package.json;
  *  3. bundle the local cloud and the bench (tools/local-cloud/dist, tools/bench/dist);
  *  4. write cloudfunctions/database.indexes.json, the collections and indexes for the cloud console;
- *  5. pack the mini-program's npm dependencies into miniprogram/miniprogram_npm (skip with --functions).
+ *  5. pack the mini-program's npm dependencies into miniprogram/miniprogram_npm, and a subpackage's own (its
+ *     package.json) into <subpackage>/miniprogram_npm (skip with --functions).
  * Built output is git-ignored.
  */
 const { execFileSync } = require('node:child_process');
@@ -143,13 +144,47 @@ async function packMiniprogramNpm() {
   log(`  miniprogram_npm packed: ${Date.now() - started} ms`);
 }
 
+/**
+ * npm packages that a subpackage alone uses ship in that subpackage's own miniprogram_npm (WeChat looks for
+ * miniprogram_npm from the requiring file's folder upwards), so the main package does not carry them: each
+ * `<subpackage>/package.json` names them (admin: fflate, to unzip the .xlsx of the risk list). packNpm cannot
+ * read a package whose entry is `.cjs` (it looks for `index.cjs.js`), so each is bundled with esbuild for the
+ * browser (no worker_threads), minified, into `<subpackage>/miniprogram_npm/<name>/index.js`.
+ */
+function packSubpackageNpm() {
+  const app = JSON.parse(fs.readFileSync(path.join(ROOT, 'miniprogram', 'app.json'), 'utf8'));
+  for (const { root } of app.subpackages || []) {
+    const manifest = path.join(ROOT, 'miniprogram', root, 'package.json');
+    if (!fs.existsSync(manifest)) continue;
+    const out = path.join(ROOT, 'miniprogram', root, 'miniprogram_npm');
+    fs.rmSync(out, { recursive: true, force: true });
+    for (const name of Object.keys(JSON.parse(fs.readFileSync(manifest, 'utf8')).dependencies || {})) {
+      require('esbuild').buildSync({
+        stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: ROOT },
+        outfile: path.join(out, name, 'index.js'),
+        bundle: true,
+        platform: 'browser',
+        format: 'cjs',
+        target: 'es2017',
+        minify: true,
+        legalComments: 'none',
+        logLevel: 'warning',
+      });
+      log(`  ${root}/miniprogram_npm/${name} packed`);
+    }
+  }
+}
+
 async function main() {
   const started = Date.now();
   if (!args.has('--no-typecheck')) typecheck();
   bundleFunctions();
   bundleTools();
   writeIndexDeclarations();
-  if (!args.has('--functions')) await packMiniprogramNpm();
+  if (!args.has('--functions')) {
+    await packMiniprogramNpm();
+    packSubpackageNpm();
+  }
   log(`build done in ${Date.now() - started} ms`);
 }
 

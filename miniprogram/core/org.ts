@@ -74,3 +74,10 @@ export const CREATABLE_ROLES: Record<Role, readonly Role[]> = {
   intermediate: ['ordinary'],
   ordinary: [],
 };
+
+/** Site types in the words people use (API.md 2). */
+export const SITE_TYPE_NAMES: Record<SiteType, string> = {
+  gov: '机关/政务大厅', department: '内设部门/直属机构', village: '村/社区便民服务中心', station: '车站',
+  market: '农贸市场', mall: '商场', supermarket: '超市', shop: '店铺', hospital: '医院', school: '学校',
+  bank: '银行', residential: '居民小区', building: '楼宇', other: '其他',
+}; // prettier-ignore

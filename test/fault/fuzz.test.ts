@@ -207,6 +207,7 @@ const LIST_ACTIONS = new Set([
   'records.scans',
   'records.alerts',
   'records.creditFlags',
+  'records.grants',
 ]);
 /** Keys that no contract has: a request carrying one is BAD_REQUEST, never ok. */
 const EXTRA_KEYS = ['$where', 'extra', 'openid', '_id'];
@@ -393,6 +394,7 @@ beforeAll(async () => {
       evidence: 'x',
     }),
     creditFlags: fixed({ actingPositionId: world.initiator.id, limit: 1 }, 'fuzz-initiator'),
+    grants: fixed({ actingPositionId: world.initiator.id, limit: 1 }, 'fuzz-initiator'),
   };
   templates.health = {
     importRiskList: fixed(

@@ -632,16 +632,16 @@ describe('myApplications (API.md v1.1)', () => {
 });
 
 describe('sites written before v1.1', () => {
-  it('get their lineage at the next start, and are listed again', async () => {
+  it('get their lineage and the province’s region at the next start, and are listed again', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'jxm-lineage-'));
     let old = await openLocalCloud({ dataDir, bootstrapOpenid: INITIATOR });
     const oldTree = new OrgTree(old, 7500);
     const unit = await oldTree.site(oldTree.initiator, '长春市旧单位');
     const office = await oldTree.site(oldTree.initiator, '长春市旧单位办公室', unit);
-    // as a site was stored before v1.1: no lineage
+    // as a site was stored before v1.1: no lineage, no region
     for (const id of [ROOT_SITE_ID, unit, office]) {
       const { doc } = old.store.get('sites', id)!;
-      const { lineage: _dropped, ...before } = doc;
+      const { lineage: _dropped, regionCode: _none, ...before } = doc;
       old.store.replace('sites', doc, before);
     }
     const listed = () =>
@@ -655,6 +655,9 @@ describe('sites written before v1.1', () => {
     old = await openLocalCloud({ dataDir, bootstrapOpenid: INITIATOR });
     try {
       expect(old.store.get('sites', office)!.doc.lineage).toEqual([ROOT_SITE_ID, unit, office]);
+      // the province's region, which covers every site
+      for (const id of [ROOT_SITE_ID, unit, office])
+        expect(old.store.get('sites', id)!.doc.regionCode).toBe('220000');
       const again = new OrgTree(old, 7600);
       const items = await again.ok<{ items: Array<{ siteId: string }> }>(INITIATOR, {
         action: 'sites',

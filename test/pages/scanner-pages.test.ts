@@ -1,9 +1,10 @@
 /**
- * 码上行动 (scanner subpackage): choosing the identity and going on duty, scanning with the temperature one tap
- * away, results at arm's length, no-code persons, and the offline queue synced exactly once.
+ * 码上行动 (scanner subpackage): scanning with the temperature one tap away, results at arm's length, no-code
+ * persons, and the offline queue synced exactly once. (Choosing the identity and going on duty, scanner/roles, is
+ * tested in roles-pages.test.ts.)
  */
 import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
-import { JILIN, buildWorld, citizenWithCode, onDuty, type World } from '../helpers/world';
+import { buildWorld, citizenWithCode, onDuty, type World } from '../helpers/world';
 import {
   openPage,
   tap,
@@ -25,30 +26,6 @@ beforeAll(async () => {
   world = await buildWorld(cloud, 'page-initiator', 'scanpage');
 });
 afterAll(stopCloud);
-
-describe('scanner/roles', () => {
-  it('should list my identities and take me on duty at the chosen one', async () => {
-    resetPhone(world.ordinary.openid);
-    const page = openPage('scanner/roles/roles');
-    await until(() => page.data.loading === false, 'the roles');
-    expect(textOf(page)).toContain('普通扫码员 · 长春站');
-    await tap(page, `#duty-${world.ordinary.id}`);
-    await until(() => phone.navigations.length > 0, 'the scan page');
-    expect(phone.navigations).toEqual([`/scanner/scan/scan?positionId=${world.ordinary.id}`]);
-  });
-
-  it('should say why going on duty far from the site was refused', async () => {
-    const fresh = await buildWorld(cloud, 'page-initiator', 'scanpage-far');
-    resetPhone(fresh.ordinary.openid);
-    phone.location = JILIN;
-    const page = openPage('scanner/roles/roles');
-    await until(() => page.data.loading === false, 'the roles');
-    await tap(page, `#duty-${fresh.ordinary.id}`);
-    await until(() => textOf(page).includes('扫码位置与站点地址偏离过大，账号已自动禁用'), 'the refusal');
-    expect(phone.navigations).toEqual([]);
-    phone.location = { latitude: 43.9036, longitude: 125.3184 };
-  });
-});
 
 describe('scanner/scan', () => {
   let page: PageInstance;

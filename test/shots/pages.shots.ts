@@ -5,7 +5,7 @@
  * Runs only in the jest project 'shots' (JXM_SHOTS=1), not with npm test.
  */
 import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
-import { idNumberOf, personOf } from '../helpers/identities';
+import { personOf } from '../helpers/identities';
 import { buildWorld, citizenWithCode, onDuty, type World } from '../helpers/world';
 import {
   phone,
@@ -47,95 +47,7 @@ async function registerCitizen(openid: string, n: number) {
   await cloud.functions.invoke('citizen', { action: 'register', ...personOf(n) }, { openid });
 }
 
-describe('citizen pages', () => {
-  it('code-green: a registered citizen’s live code', async () => {
-    resetPhone('shots-green');
-    await registerCitizen('shots-green', 6001);
-    const view = open('pages/code/code');
-    await until(() => view.page.data.state === 'ready', 'the green code');
-    shoot('code-green', view);
-  });
-
-  it('code-yellow: the code after a fever was measured at a scan', async () => {
-    await onDuty(cloud, world.ordinary);
-    const c = await citizenWithCode(cloud, 'shots-yellow');
-    await cloud.functions.invoke(
-      'scan',
-      {
-        action: 'record',
-        positionId: world.ordinary.id,
-        scanId: 'shots-fever-1',
-        qr: c.qrAt(Date.now()),
-        temperature: 38.2,
-      },
-      { openid: world.ordinary.openid },
-    );
-    resetPhone('shots-yellow');
-    const view = open('pages/code/code');
-    await until(() => view.page.data.state === 'ready', 'the yellow code');
-    expect(view.page.data.view.color).toBe('yellow');
-    shoot('code-yellow', view);
-  });
-
-  it('code-bw: registered while the national platform was down', async () => {
-    resetPhone('shots-bw');
-    cloud.faults.set('national', 'down');
-    try {
-      await registerCitizen('shots-bw', 6002);
-      const view = open('pages/code/code');
-      await until(() => view.page.data.state === 'ready', 'the black-and-white code');
-      expect(view.page.data.view.color).toBe('bw');
-      shoot('code-bw', view);
-    } finally {
-      cloud.faults.set('national', 'up');
-    }
-  });
-
-  it('code-unregistered: the invitation to register', async () => {
-    resetPhone('shots-nobody');
-    const view = open('pages/code/code');
-    await until(() => view.page.data.state === 'unregistered', 'the register invitation');
-    shoot('code-unregistered', view);
-  });
-
-  it('register-errors: the cloud’s reasons under each wrong field', async () => {
-    resetPhone('shots-register');
-    const view = open('pages/register/register');
-    const wrongCheckDigit = idNumberOf(5).slice(0, 17) + (idNumberOf(5).endsWith('1') ? '2' : '1');
-    field(view.page, 'onField', 'name', '张建国');
-    field(view.page, 'onField', 'idNumber', wrongCheckDigit);
-    field(view.page, 'onField', 'phone', '12345');
-    await methods(view.page).submit();
-    expect(view.page.data.message).toBe('身份证号码校验失败');
-    shoot('register-errors', view);
-  });
-
-  it('check-in: the daily declaration being filled in', async () => {
-    resetPhone('shots-checkin');
-    await registerCitizen('shots-checkin', 6003);
-    const view = open('pages/check-in/check-in');
-    methods(view.page).onTemperature({ detail: { value: '36.5' } });
-    methods(view.page).onTravel({ detail: { value: '长春—吉林' } });
-    shoot('check-in', view);
-  });
-
-  it('check-in-done: the declaration accepted', async () => {
-    resetPhone('shots-checkin');
-    const view = open('pages/check-in/check-in');
-    methods(view.page).onTemperature({ detail: { value: '36.6' } });
-    await methods(view.page).submit();
-    expect(view.page.data.done).toMatch(/已打卡/);
-    shoot('check-in-done', view);
-  });
-
-  it('history: my scans', async () => {
-    resetPhone('shots-yellow');
-    const view = open('pages/history/history');
-    await until(() => view.page.data.loading === false, 'the history');
-    expect(view.page.data.rows.length).toBeGreaterThan(0);
-    shoot('history', view);
-  });
-});
+// the citizen's pages (code, register, check-in, history, claim, applications): citizen.shots.ts
 
 describe('scanner pages', () => {
   it('scanner-roles: my identities, to go on duty', async () => {

@@ -215,6 +215,8 @@ export const COLLECTIONS = {
           ['expiresAt', -1],
         ],
       },
+      // records.grants: every grant, newest first
+      { name: 'createdAt', fields: [['createdAt', -1]] },
     ],
   },
   credit_flags: {

@@ -136,6 +136,8 @@ export interface ApplicationDoc extends Identified {
   };
   letter: string | null;
   replacesPositionId: string | null;
+  /** The region the unit lies in (API.md v1.1); missing on applications from before regions: 220000. */
+  regionCode?: string;
   createdAt: Date;
   reviewedAt: Date | null;
   reviewedBy: string | null;
@@ -322,6 +324,8 @@ export interface GrantDoc extends Identified {
   granteePositionId: string;
   /** The position's holder when the grant was given: the grant is theirs, and ends with any change of holder. */
   holderOpenid?: string | null;
+  /** That holder's masked name, for the list of grants (records.grants); absent on grants from before it. */
+  holderName?: string;
   grantedBy: string;
   reason: string;
   expiresAt: Date;

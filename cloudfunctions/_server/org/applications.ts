@@ -6,6 +6,7 @@
  */
 import type { OrgParams, OrgReplies } from '../../../miniprogram/core/contracts/org.contract';
 import { DEFAULT_SITE_RADIUS_M } from '../../../miniprogram/core/org';
+import { isJilinRegion } from '../../../miniprogram/core/regions';
 import { checkUscc } from '../../../miniprogram/core/uscc';
 import { auditRow } from '../audit';
 import { requireCitizen } from '../citizen/citizen';
@@ -17,7 +18,7 @@ import { randomId } from '../privacy/personal-data';
 import type { RequestContext } from '../router';
 import { dispatchNow, smsMessage } from '../sms/outbox';
 import { actingPosition } from './acting-position';
-import { newPosition, replaceHolderOf } from './org';
+import { DEFAULT_REGION_CODE, newPosition, replaceHolderOf } from './org';
 import { childSite, invitedHolder, positionsOf, sitesOf, type Tx } from './positions';
 
 const applicationsOf = (ctx: RequestContext) => new Repository<ApplicationDoc>(ctx.db, 'applications');
@@ -32,6 +33,9 @@ export async function applySenior(
   ctx: RequestContext,
 ): Promise<OrgReplies['applySenior']> {
   const person = await requireCitizen(ctx);
+  // API.md 2, v1.1: one of Jilin's regions as the project lists them (core/regions.ts)
+  if (params.regionCode !== undefined && !isJilinRegion(params.regionCode))
+    throw new DomainError('BAD_REQUEST', '地区代码不是吉林省的行政区划代码', { regionCode: 'format' });
   const uscc = checkUscc(params.uscc);
   if (!uscc.ok) throw new DomainError('USCC_INVALID', undefined, { uscc: uscc.problem });
   const holder = invitedHolder(ctx.ports.keys(), params.applicantName, params.applicantPhone);
@@ -65,6 +69,7 @@ export async function applySenior(
     },
     letter: params.letter ?? null,
     replacesPositionId: params.replacesPositionId ?? null,
+    regionCode: params.regionCode ?? DEFAULT_REGION_CODE,
     createdAt: ctx.now,
     reviewedAt: null,
     reviewedBy: null,
@@ -99,6 +104,7 @@ export async function applications(
       applicant: a.applicant.masked,
       ...(a.letter ? { letter: a.letter } : {}),
       ...(a.replacesPositionId ? { replacesPositionId: a.replacesPositionId } : {}),
+      regionCode: a.regionCode ?? DEFAULT_REGION_CODE,
       createdAt: a.createdAt.toISOString(),
     })),
     next: page.next,
@@ -187,6 +193,7 @@ export async function reviewApplication(
       address: application.address,
       location: application.location,
       radiusM: DEFAULT_SITE_RADIUS_M,
+      regionCode: application.regionCode ?? DEFAULT_REGION_CODE,
       uscc: application.uscc,
       createdAt: ctx.now,
       createdBy: actor._id,

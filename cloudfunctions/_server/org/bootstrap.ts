@@ -3,6 +3,7 @@
  * initiator position (rule 13), active and bound to the given openid. Fixed ids make it idempotent, also when two
  * starts race: the second insert meets the first one's document and changes nothing.
  */
+import { PROVINCE_REGION } from '../../../miniprogram/core/regions';
 import { Repository } from '../db/repository';
 import type { PositionDoc, SiteDoc } from '../db/documents';
 import type { SystemContext } from '../router';
@@ -30,6 +31,7 @@ export async function bootstrapInitiator(ctx: SystemContext, openid: string): Pr
   const existing = await positions.get(INITIATOR_POSITION_ID);
   if (existing) {
     await fillLineage(ctx);
+    await fillRegionCodes(ctx);
     return { created: false, siteId: existing.siteId, positionId: existing._id };
   }
 
@@ -43,6 +45,7 @@ export async function bootstrapInitiator(ctx: SystemContext, openid: string): Pr
     parentSiteId: null,
     ancestors: [],
     lineage: [ROOT_SITE_ID],
+    regionCode: PROVINCE_REGION,
     uscc: null,
     createdAt: ctx.now,
     createdBy: null,
@@ -77,4 +80,15 @@ async function fillLineage(ctx: SystemContext): Promise<void> {
     for (const site of batch) await sites.update(site._id, { lineage: [...site.ancestors, site._id] });
     if (batch.length < 100) break;
   }
+}
+
+/**
+ * Sites written before regions (v1.1) have no `regionCode`: they get the province's, `220000`, at the next start —
+ * correct for every site (the province covers them all) and narrowed by editing a site later. Alerts raised before
+ * carry no region prefixes and reach only the scanners above their gate, as they did.
+ */
+async function fillRegionCodes(ctx: SystemContext): Promise<void> {
+  const sites = new Repository<SiteDoc>(ctx.db, 'sites');
+  const _ = ctx.db.command;
+  await sites.updateWhere({ regionCode: _.exists(false) }, { regionCode: PROVINCE_REGION });
 }

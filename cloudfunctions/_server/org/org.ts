@@ -5,6 +5,7 @@
 import type { OrgParams, OrgReplies } from '../../../miniprogram/core/contracts/org.contract';
 import { CREATABLE_SITE_TYPES, ROLES } from '../../../miniprogram/core/org';
 import { DEFAULT_SITE_RADIUS_M } from '../../../miniprogram/core/org';
+import { isJilinRegion, regionCovers } from '../../../miniprogram/core/regions';
 import { checkUscc } from '../../../miniprogram/core/uscc';
 import { requireCitizen } from '../citizen/citizen';
 import {
@@ -69,13 +70,21 @@ export async function createSite(
     if (!checked.ok) throw new DomainError('USCC_INVALID', undefined, { uscc: checked.problem });
     uscc = checked.value;
   }
+  // API.md 2, v1.1: the region lies within the parent's (a parent from before regions: the province)
+  const regionCode = params.regionCode ?? parent.regionCode;
+  if (params.regionCode !== undefined) {
+    if (!isJilinRegion(params.regionCode))
+      throw new DomainError('BAD_REQUEST', '地区代码不是吉林省的行政区划代码', { regionCode: 'format' });
+    if (!regionCovers(parent.regionCode ?? DEFAULT_REGION_CODE, params.regionCode))
+      throw new DomainError('BAD_REQUEST', '站点所在地区须在上级站点的地区之内', { regionCode: 'range' });
+  }
   const site = childSite(parent, {
     name: params.name,
     type: params.type,
     address: params.address,
     location: { type: 'Point', coordinates: [params.location.longitude, params.location.latitude] },
     radiusM: params.radiusM ?? DEFAULT_SITE_RADIUS_M,
-    ...(parent.regionCode ? { regionCode: parent.regionCode } : {}),
+    ...(regionCode ? { regionCode } : {}),
     uscc,
     createdAt: ctx.now,
     createdBy: actor._id,
@@ -144,10 +153,16 @@ export async function createPosition(
   return { positionId: position._id, inviteCode: invite.code };
 }
 
-export async function claim(params: OrgParams<'claim'>, ctx: RequestContext): Promise<OrgReplies['claim']> {
+/**
+ * The invitation behind a code, for the invited person only (API.md `claim`): unknown, spent or superseded →
+ * INVITE_INVALID; past 72 h → INVITE_EXPIRED; a citizen whose registered name or phone is not the invited
+ * holder's → INVITE_INVALID (NOT_REGISTERED without a code). Shared by `claim` and `previewInvite`: what the
+ * preview shows is exactly what the claim would take. Writes nothing.
+ */
+async function invitationFor(inviteCode: string, ctx: RequestContext) {
   const keys = ctx.ports.keys();
   const invite = await new Repository<InviteDoc>(ctx.db, 'invites').first({
-    codeHash: inviteHash(keys, params.inviteCode),
+    codeHash: inviteHash(keys, inviteCode),
   });
   if (!invite || invite.usedAt) throw new DomainError('INVITE_INVALID');
   if (invite.expiresAt.getTime() < ctx.now.getTime()) throw new DomainError('INVITE_EXPIRED');
@@ -176,7 +191,24 @@ export async function claim(params: OrgParams<'claim'>, ctx: RequestContext): Pr
       );
     personId = person._id;
   }
+  return { invite, position, site, personId };
+}
 
+/** Extension (docs/api.md): what an invite code is for — the role and the site — before the claim (no write). */
+export async function previewInvite(
+  params: OrgParams<'previewInvite'>,
+  ctx: RequestContext,
+): Promise<OrgReplies['previewInvite']> {
+  const { invite, position, site } = await invitationFor(params.inviteCode, ctx);
+  return {
+    role: position.role,
+    site: { id: site._id, name: site.name, type: site.type },
+    expiresAt: invite.expiresAt.toISOString(),
+  };
+}
+
+export async function claim(params: OrgParams<'claim'>, ctx: RequestContext): Promise<OrgReplies['claim']> {
+  const { invite, position, site, personId } = await invitationFor(params.inviteCode, ctx);
   const changed = await changePosition(ctx, position._id, site.name, (current) => {
     if (current.currentInviteId !== invite._id) return null;
     return {

@@ -3,7 +3,11 @@
  * indexed query on `scopeAncestors`, never a walk of the tree. Full values only through `reveal`, with the
  * provincial office's authorisation (a grant) and an audit row for every call.
  */
-import type { RecordsParams, RecordsReplies } from '../../../miniprogram/core/contracts/records.contract';
+import type {
+  GrantState,
+  RecordsParams,
+  RecordsReplies,
+} from '../../../miniprogram/core/contracts/records.contract';
 import { ROLES } from '../../../miniprogram/core/org';
 import type { Color } from '../../../miniprogram/core/health-code.rules';
 import { audit, auditRow } from '../audit';
@@ -13,7 +17,7 @@ import { pageNewestFirst } from '../db/paging';
 import { Repository } from '../db/repository';
 import { DomainError } from '../envelope';
 import { actingPosition } from '../org/acting-position';
-import { positionsOf, siteInActorScope } from '../org/positions';
+import { positionsOf, siteInActorScope, sitesById } from '../org/positions';
 import { randomId, unseal } from '../privacy/personal-data';
 import type { RequestContext } from '../router';
 
@@ -164,6 +168,7 @@ export async function grantReveal(
     _id: randomId(12),
     granteePositionId: grantee._id,
     holderOpenid: grantee.holder.openid,
+    holderName: grantee.holder.masked?.name ?? '',
     grantedBy: actor._id,
     reason: params.reason,
     expiresAt: params.expiresAt,
@@ -182,6 +187,59 @@ export async function grantReveal(
     await tx.collection('audit').add({ data: row });
   });
   return { grantId: grant._id };
+}
+
+/**
+ * records.grants (an extension): the grants the provincial office has given, newest first, each with whether it is
+ * still in force — not expired, and its position still held by the holder it was given to (any change of holder
+ * ends it, as `reveal` checks). The filter does not depend on the time of the call (signed cursors): ended grants
+ * are listed and marked, not left out.
+ */
+export async function grants(
+  params: RecordsParams<'grants'>,
+  ctx: RequestContext,
+): Promise<RecordsReplies['grants']> {
+  await actingPosition(ctx, params.actingPositionId, ['initiator']);
+  const page = await pageNewestFirst<GrantDoc>(ctx, 'records.grants', 'grants', {}, 'createdAt', params);
+  const ids = [...new Set(page.items.map((g) => g.granteePositionId))];
+  const found =
+    ids.length > 0
+      ? await positionsOf(ctx.db).find({ _id: ctx.db.command.in(ids) }, { limit: ids.length })
+      : [];
+  const positions = new Map(found.map((p) => [p._id, p]));
+  const sites = await sitesById(
+    ctx.db,
+    found.map((p) => p.siteId),
+  );
+  return {
+    items: page.items.map((g) => {
+      const position = positions.get(g.granteePositionId);
+      const sameHolder =
+        Boolean(position?.holder.openid) &&
+        position!.holder.openid === g.holderOpenid &&
+        (position!.holder.claimedAt ?? new Date(0)).getTime() <= g.createdAt.getTime();
+      const state: GrantState = !sameHolder
+        ? 'holder_changed'
+        : g.expiresAt.getTime() <= ctx.now.getTime()
+          ? 'expired'
+          : 'in_force';
+      const site = position ? sites.get(position.siteId) : undefined;
+      return {
+        grantId: g._id,
+        grantee: {
+          positionId: g.granteePositionId,
+          role: position?.role ?? 'ordinary',
+          name: g.holderName ?? (sameHolder ? (position?.holder.masked?.name ?? '') : ''),
+          site: site ? { id: site._id, name: site.name } : null,
+        },
+        reason: g.reason,
+        expiresAt: g.expiresAt.toISOString(),
+        createdAt: g.createdAt.toISOString(),
+        state,
+      };
+    }),
+    next: page.next,
+  };
 }
 
 export async function reveal(

@@ -1,7 +1,7 @@
 /** Scan data in the actor's scope: scans, stats, alerts, audited reveal, credit flags (API.md `records`). */
 import { recordsParams } from '../../../miniprogram/core/contracts/records.contract';
 import { creditFlags, flagCredit } from '../../_server/records/credit';
-import { alerts, grantReveal, reveal, scans, stats } from '../../_server/records/records';
+import { alerts, grantReveal, grants, reveal, scans, stats } from '../../_server/records/records';
 import { createFunction, defineAction } from '../../_server/router';
 
 export const main = createFunction({
@@ -14,5 +14,6 @@ export const main = createFunction({
     reveal: defineAction(recordsParams.reveal, reveal),
     flagCredit: defineAction(recordsParams.flagCredit, flagCredit),
     creditFlags: defineAction(recordsParams.creditFlags, creditFlags),
+    grants: defineAction(recordsParams.grants, grants),
   },
 });

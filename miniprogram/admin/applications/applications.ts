@@ -21,6 +21,7 @@ const rowOf = (a: Application) => ({
   title: `${a.unitName}（${a.uscc}）`,
   detail: `${SITE_TYPE_LABELS[a.siteType]} · 申请人 ${a.applicant.name} ${a.applicant.phone}${a.replacesPositionId ? ' · 更换申请' : ''}`,
   when: shanghaiClock(new Date(a.createdAt)),
+  letter: a.letter ?? '',
 });
 
 Component({
@@ -38,6 +39,8 @@ Component({
     },
     hints: {} as Record<string, string>,
     rows: [] as ReturnType<typeof rowOf>[],
+    /** The reviewer's comment on each application, by id (sent with 通过 or 驳回). */
+    comments: {} as Record<string, string>,
     inviteCode: '',
     message: '',
     busy: false,
@@ -88,6 +91,9 @@ Component({
       }
       this.setData({ rows: reply.data.items.map(rowOf) });
     },
+    onComment(e: WechatMiniprogram.CustomEvent<{ value: string }, Record<string, never>, { id: string }>) {
+      this.setData({ [`comments.${e.currentTarget.dataset.id}`]: e.detail.value });
+    },
     async review(
       e: WechatMiniprogram.TouchEvent<
         Record<string, never>,
@@ -96,10 +102,12 @@ Component({
       >,
     ) {
       const { id, approve } = e.currentTarget.dataset;
+      const comment = (this.data.comments[id] ?? '').trim();
       const reply = await callCloud('org', 'reviewApplication', {
         actingPositionId: this.data.actingPositionId,
         applicationId: id,
         approve,
+        ...(comment ? { comment } : {}),
       });
       if (!reply.ok) {
         this.setData({ message: reply.error.message });

@@ -1,13 +1,15 @@
 /**
  * 扫码数据 (rules 11, 15): the scans in the acting position's scope, masked, filtered by colour; today's figures;
- * the alerts; and, with the provincial office's authorisation, an audited reveal of one person's full identity.
+ * the alerts. Tapping a scan or an alert opens its detail, where — with the provincial office's authorisation —
+ * 查看完整身份 asks for the reason and reveals the person behind the scan (every reveal audited with its reason).
  */
 import type { RecordsReplies } from '../../core/contracts/records.contract';
 import { COLOR_NAMES, type Color } from '../../core/health-code.rules';
 import { shanghaiClock, startOfShanghaiDay } from '../../core/calendar';
-import { alertLines } from '../../core/views/alerts.view';
+import { alertLines } from '../core/alerts.view';
 import { decisionText } from '../../core/views/health-code.view';
 import { callCloud } from '../../services/cloud';
+import { alertDetail, revealRefusal, scanDetail, type DetailView } from '../core/records.view';
 
 type ScanItem = RecordsReplies['scans']['items'][number];
 type AlertItem = RecordsReplies['alerts']['items'][number];
@@ -17,11 +19,13 @@ const scanRow = (s: ScanItem) => ({
   title: `${s.person.name} ${s.person.idNumber}`,
   detail: `${s.site.name} · ${COLOR_NAMES[s.color]} · ${s.temperature}℃ · ${decisionText(s.decision)}`,
   when: shanghaiClock(new Date(s.at)),
+  view: scanDetail(s),
 });
 const alertRow = (a: AlertItem) => ({
   id: a.alertId,
   ...alertLines(a),
   when: shanghaiClock(new Date(a.at)),
+  view: alertDetail(a),
 });
 
 Component({
@@ -46,9 +50,14 @@ Component({
       colors: Array<{ name: string; count: number }>;
       sites: RecordsReplies['stats']['bySite'];
     },
-    revealed: null as null | { scanId: string; name: string; idNumber: string; phone: string },
-    /** Why the full identity is needed: recorded in the audit with every reveal. */
+    /** The scan or alert opened, and the reveal of its person: asked for, with its reason, and the answer. */
+    detail: null as DetailView | null,
+    asking: false,
     revealReason: '',
+    reasonHint: '',
+    revealing: false,
+    revealed: null as null | { name: string; idNumber: string; phone: string },
+    refusal: '',
     message: '',
   },
   methods: {
@@ -117,28 +126,57 @@ Component({
       }
       this.setData({ alerts: reply.data.items.map(alertRow) });
     },
-    onRevealReason(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
-      this.setData({ revealReason: e.detail.value });
-    },
-    async reveal(
-      e: WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { id: string }>,
+    openScan(
+      e: WechatMiniprogram.CustomEvent<Record<string, never>, Record<string, never>, { index: number }>,
     ) {
-      const scanId = e.currentTarget.dataset.id;
+      this.openDetail(this.data.scans[e.currentTarget.dataset.index]!.view);
+    },
+    openAlert(
+      e: WechatMiniprogram.CustomEvent<Record<string, never>, Record<string, never>, { index: number }>,
+    ) {
+      this.openDetail(this.data.alerts[e.currentTarget.dataset.index]!.view);
+    },
+    openDetail(detail: DetailView) {
+      this.setData({
+        detail,
+        asking: false,
+        revealReason: '',
+        reasonHint: '',
+        revealed: null,
+        refusal: '',
+      });
+    },
+    onPopup(e: WechatMiniprogram.CustomEvent<{ visible: boolean }>) {
+      if (!e.detail.visible) this.closeDetail();
+    },
+    closeDetail() {
+      this.setData({ detail: null, revealed: null, revealReason: '', asking: false });
+    },
+    askReveal() {
+      this.setData({ asking: true, refusal: '' });
+    },
+    onRevealReason(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+      this.setData({ revealReason: e.detail.value, reasonHint: '' });
+    },
+    async reveal() {
+      const detail = this.data.detail;
       const reason = this.data.revealReason.trim();
+      if (!detail?.scanId) return;
       if (!reason) {
-        this.setData({ message: '请先填写查阅事由（将记入审计）' });
+        this.setData({ reasonHint: '请填写查阅事由（记入审计）' });
         return;
       }
+      this.setData({ revealing: true });
       const reply = await callCloud('records', 'reveal', {
         actingPositionId: this.data.actingPositionId,
-        scanId,
+        scanId: detail.scanId,
         reason,
       });
       if (!reply.ok) {
-        this.setData({ message: reply.error.message, revealed: null });
+        this.setData({ revealing: false, revealed: null, refusal: revealRefusal(reply.error) });
         return;
       }
-      this.setData({ revealed: { scanId, ...reply.data }, message: '' });
+      this.setData({ revealing: false, asking: false, revealed: reply.data, refusal: '' });
     },
   },
 });

@@ -20,6 +20,8 @@ export const orgParams = {
     radiusM: v.optional(v.number({ min: SITE_RADIUS_M.min, max: SITE_RADIUS_M.max })),
     parentSiteId: v.optional(id),
     uscc: v.optional(v.string({ max: 30 })),
+    /** v1.1: six digits (GB/T 2260, Jilin's `22…`); default the parent site's. */
+    regionCode: v.optional(v.string({ min: 6, max: 6, pattern: /^22\d{4}$/ })),
   }),
   createPosition: v.object({
     actingPositionId: id,
@@ -29,6 +31,8 @@ export const orgParams = {
     holderPhone: phone,
   }),
   claim: v.object({ inviteCode: v.string({ max: 40 }) }),
+  /** Extension: the role and site an invite code is for, shown before the claim (the invited person only). */
+  previewInvite: v.object({ inviteCode: v.string({ max: 40 }) }),
   replaceHolder: v.object({
     actingPositionId: id,
     positionId: id,
@@ -54,6 +58,8 @@ export const orgParams = {
     applicantPhone: phone,
     letter: v.optional(v.freeText(2000, { lines: true })),
     replacesPositionId: v.optional(id),
+    /** v1.1: the six-digit region (GB/T 2260) the unit lies in, one of Jilin's; none means 220000. */
+    regionCode: v.optional(v.string({ min: 6, max: 6, pattern: /^22\d{4}$/ })),
   }),
   applications: v.object({
     actingPositionId: id,
@@ -83,6 +89,7 @@ export interface OrgReplies {
   createSite: { siteId: string };
   createPosition: { positionId: string; inviteCode: string };
   claim: { positionId: string; role: Role; site: SiteRef & { type: SiteType } };
+  previewInvite: { role: Role; site: SiteRef & { type: SiteType }; expiresAt: string };
   replaceHolder: { inviteCode: string };
   disable: { disabled: string[] };
   activate: Record<string, never>;
@@ -112,6 +119,8 @@ export interface OrgReplies {
       applicant: { name: string; phone: string };
       letter?: string;
       replacesPositionId?: string;
+      /** v1.1 */
+      regionCode: string;
       createdAt: string;
     }>;
     next: string | null;
@@ -154,6 +163,7 @@ export const ORG_ERRORS: Record<OrgAction, readonly ErrorCode[]> = {
   // CONFLICT: a senior at a site that has one (API.md v1.1)
   createPosition: [...ACTING, 'NAME_INVALID', 'PHONE_INVALID', 'CONFLICT'],
   claim: ['BAD_REQUEST', 'NOT_REGISTERED', 'INVITE_INVALID', 'INVITE_EXPIRED', 'CONFLICT'],
+  previewInvite: ['BAD_REQUEST', 'NOT_REGISTERED', 'INVITE_INVALID', 'INVITE_EXPIRED'],
   replaceHolder: [...ACTING, 'NAME_INVALID', 'PHONE_INVALID'],
   disable: [...ACTING, 'CONFLICT'],
   activate: [...ACTING, 'CONFLICT'],

@@ -35,7 +35,16 @@ export const recordsParams = {
     evidence: v.freeText(2000, { lines: true }),
   }),
   creditFlags: v.object({ actingPositionId: id, ...listParams }),
+  /** Extension: the reveal grants the provincial office has given, newest first (initiator only). */
+  grants: v.object({ actingPositionId: id, ...listParams }),
 };
+
+/**
+ * Whether a grant still lets its grantee reveal: `in_force`; `expired`; `holder_changed` (the position has had
+ * another holder since — or the same person claimed it again —, which ends a grant).
+ */
+export const GRANT_STATES = ['in_force', 'expired', 'holder_changed'] as const;
+export type GrantState = (typeof GRANT_STATES)[number];
 
 export const ALERT_KINDS = ['fever', 'color', 'replay', 'forced_entry', 'stale_pass'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
@@ -90,6 +99,18 @@ export interface RecordsReplies {
     }>;
     next: string | null;
   };
+  grants: {
+    items: Array<{
+      grantId: string;
+      /** The position and the holder it was given to (masked); `site` null if the position is gone. */
+      grantee: { positionId: string; role: Role; name: string; site: { id: string; name: string } | null };
+      reason: string;
+      expiresAt: string;
+      createdAt: string;
+      state: GrantState;
+    }>;
+    next: string | null;
+  };
 }
 
 export type RecordsAction = keyof typeof recordsParams;
@@ -105,4 +126,5 @@ export const RECORDS_ERRORS: Record<RecordsAction, readonly ErrorCode[]> = {
   reveal: [...ACTING, 'NO_GRANT', 'NOT_FOUND'],
   flagCredit: [...ACTING, 'NOT_FOUND'],
   creditFlags: [...ACTING],
+  grants: [...ACTING],
 };

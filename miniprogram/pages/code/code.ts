@@ -95,5 +95,12 @@ Component({
     goScanner() {
       wx.navigateTo({ url: '/scanner/roles/roles' });
     },
+    goClaim() {
+      wx.navigateTo({ url: '/scanner/claim/claim' });
+    },
+    /** Rule 9: a unit's application for its senior scanner, and where the caller's own applications stand. */
+    goApplications() {
+      wx.navigateTo({ url: '/admin/my-applications/my-applications' });
+    },
   },
 });

@@ -1,25 +1,13 @@
 /**
  * 码上行动 — choose the identity to act as (rule 12) and go on duty at its site with the current location
- * (rule 7). Seniors and intermediates can also open the hierarchy and the records from here.
+ * (rule 7). Each identity offers the pages its role uses (下级管理, 站点, 扫码数据; the initiator's 省级工作台), all
+ * within three taps of the code page. A disabled identity asks its superior for activation (rule 10).
  */
-import type { ScanReplies } from '../../core/contracts/scan.contract';
 import { fixOf, type Fix } from '../../core/geo';
-import { ROLE_NAMES } from '../../core/org';
+import { identityRowOf, type IdentityRow } from '../../core/views/hierarchy.view';
 import { callCloud } from '../../services/cloud';
 
-type Role = ScanReplies['roles']['items'][number];
-
-const STATUS_TEXT = { active: '正常', pending: '待认领', disabled: '已禁用' } as const;
-
-function rowOf(role: Role) {
-  return {
-    positionId: role.positionId,
-    title: `${ROLE_NAMES[role.role]} · ${role.site.name}`,
-    status: STATUS_TEXT[role.status],
-    canScan: role.status === 'active' && role.role !== 'initiator',
-    canManage: role.status === 'active' && role.role !== 'ordinary',
-  };
-}
+type IdTap = WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { id: string }>;
 
 /** Only the fields the API takes: wx.getLocation reports speed, altitude … as well. */
 function locate(): Promise<Fix> {
@@ -33,8 +21,27 @@ function locate(): Promise<Fix> {
   );
 }
 
+/** The pages an identity opens, by the `data-page` of its button. */
+const PAGES = {
+  manage: '/admin/tree/tree',
+  sites: '/admin/sites/sites',
+  records: '/admin/records/records',
+  desk: '/admin/desk/desk',
+} as const;
+
 Component({
-  data: { rows: [] as ReturnType<typeof rowOf>[], loading: true, message: '', busy: '' },
+  data: {
+    rows: [] as IdentityRow[],
+    loading: true,
+    message: '',
+    busy: '',
+    /** The identity whose request for activation is being written, and its note. */
+    asking: '',
+    note: '',
+    noteHint: '',
+    /** Identities whose holder has asked for activation from this page. */
+    asked: {} as Record<string, boolean>,
+  },
   lifetimes: {
     attached() {
       void this.load();
@@ -49,13 +56,11 @@ Component({
       }
       this.setData({
         loading: false,
-        rows: reply.data.items.map(rowOf),
-        message: reply.data.items.length ? '' : '您还没有扫码员身份。如已收到邀请码，请在认领后使用。',
+        rows: reply.data.items.map(identityRowOf),
+        message: reply.data.items.length ? '' : '您还没有扫码员身份。如已收到邀请码，请先认领。',
       });
     },
-    async goOnDuty(
-      e: WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { id: string }>,
-    ) {
+    async goOnDuty(e: IdTap) {
       const positionId = e.currentTarget.dataset.id;
       this.setData({ busy: positionId, message: '' });
       let location;
@@ -73,11 +78,49 @@ Component({
       }
       wx.navigateTo({ url: `/scanner/scan/scan?positionId=${positionId}` });
     },
-    manage(e: WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { id: string }>) {
-      wx.navigateTo({ url: `/admin/tree/tree?positionId=${e.currentTarget.dataset.id}` });
+    goTo(
+      e: WechatMiniprogram.TouchEvent<
+        Record<string, never>,
+        Record<string, never>,
+        { id: string; page: keyof typeof PAGES }
+      >,
+    ) {
+      const { id, page } = e.currentTarget.dataset;
+      wx.navigateTo({ url: `${PAGES[page]}?positionId=${id}` });
     },
-    records(e: WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { id: string }>) {
-      wx.navigateTo({ url: `/admin/records/records?positionId=${e.currentTarget.dataset.id}` });
+    claim() {
+      wx.navigateTo({ url: '/scanner/claim/claim' });
+    },
+    askActivation(e: IdTap) {
+      this.setData({ asking: e.currentTarget.dataset.id, note: '', noteHint: '', message: '' });
+    },
+    cancelAsk() {
+      this.setData({ asking: '', note: '', noteHint: '' });
+    },
+    onNote(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+      this.setData({ note: e.detail.value });
+    },
+    async sendRequest() {
+      const positionId = this.data.asking;
+      const note = this.data.note.trim();
+      this.setData({ busy: positionId });
+      const reply = await callCloud('org', 'requestActivation', { positionId, ...(note ? { note } : {}) });
+      if (reply.ok) {
+        this.setData({ busy: '', asking: '', note: '', [`asked.${positionId}`]: true });
+        return;
+      }
+      if (reply.error.code === 'CONFLICT') {
+        // no longer disabled (activated meanwhile): show the identity as it is now
+        this.setData({ busy: '', asking: '', note: '' });
+        await this.load();
+        this.setData({ message: '该身份已不再是禁用状态，无需申请激活。' });
+        return;
+      }
+      this.setData({
+        busy: '',
+        message: reply.error.message,
+        noteHint: reply.error.fields?.note ? '说明最多200字，不能含控制字符' : '',
+      });
     },
   },
 });

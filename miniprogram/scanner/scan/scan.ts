@@ -104,7 +104,7 @@ Component({
     pending: 0,
     busy: false,
     guestMode: false,
-    guest: { name: '', category: 'elderly' as GuestCategory, idNumber: '', phone: '' },
+    guest: { name: '', category: 'elderly' as GuestCategory, idNumber: '', phone: '', document: '' },
     categories: GUEST_CATEGORIES.map((value) => ({ value, label: CATEGORY_LABELS[value] })),
     hints: {} as Record<string, string>,
   },
@@ -204,6 +204,8 @@ Component({
           category: g.category,
           ...(g.idNumber.trim() ? { idNumber: g.idNumber.trim() } : {}),
           ...(g.phone.trim() ? { phone: g.phone.trim() } : {}),
+          // a foreigner's passport or other document (API.md guest.document); the field shows for 外籍人士 only
+          ...(g.category === 'foreigner' && g.document.trim() ? { document: g.document.trim() } : {}),
         },
       });
     },

@@ -1,6 +1,6 @@
 /** How an alert reads in a list (rule 15): what happened, to whom (masked), where, and the reading. Pure. */
-import type { AlertKind, RecordsReplies } from '../contracts/records.contract';
-import { COLOR_NAMES } from '../health-code.rules';
+import type { AlertKind, RecordsReplies } from '../../core/contracts/records.contract';
+import { COLOR_NAMES } from '../../core/health-code.rules';
 
 export const ALERT_KIND_NAMES: Record<AlertKind, string> = {
   fever: '体温异常',
