@@ -313,18 +313,6 @@ export function closePage(page: PageInstance): void {
   (page as unknown as { detach(): void }).detach();
 }
 
-/** The page's methods, to call as its event bindings would. */
-export function methods(page: PageInstance): Record<string, (event?: unknown) => Promise<void> | void> {
-  return page.instance as unknown as Record<string, (event?: unknown) => Promise<void> | void>;
-}
-
-/** The event of a tap on an element with these `data-*` attributes. */
-export function tapOn(dataset: Record<string, unknown>): {
-  currentTarget: { dataset: Record<string, unknown> };
-} {
-  return { currentTarget: { dataset } };
-}
-
 type Rendered = { dispatchEvent(name: string, detail?: unknown): void };
 
 function find(page: PageInstance, selector: string): Rendered | null {
@@ -361,7 +349,10 @@ export async function type(page: PageInstance, selector: string, value: string):
   await settle();
 }
 
-/** Choosing in a TDesign radio group, picker …: `change` with `{ value }` from the component. */
+/**
+ * Choosing a value in a component that emits `change` with `{ value }` itself (a native picker, a date picker).
+ * For a TDesign switch or radio group, tap the rendered option instead (hierarchy-helpers: toggle, pickOption).
+ */
 export async function choose(page: PageInstance, selector: string, value: unknown): Promise<void> {
   nodeOf(page, selector).dispatchEvent('change', { detail: { value } });
   await settle();

@@ -5,19 +5,9 @@
  * Runs only in the jest project 'shots' (JXM_SHOTS=1), not with npm test.
  */
 import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
-import { personOf } from '../helpers/identities';
 import { buildWorld, citizenWithCode, onDuty, type World } from '../helpers/world';
-import {
-  phone,
-  resetPhone,
-  startCloud,
-  stopCloud,
-  tap,
-  type,
-  until,
-  type PageInstance,
-} from '../pages/harness';
-import { open, save, shoot } from './shoot';
+import { phone, resetPhone, startCloud, stopCloud, tap, type, until } from '../pages/harness';
+import { open, shoot } from './shoot';
 
 // miniprogram-simulate and j-component turn 1 rpx into 1 px; at the shots' 375 px width WeChat makes it 0.5 px
 jest.mock('miniprogram-simulate/src/utils', () => ({
@@ -37,15 +27,6 @@ beforeAll(async () => {
   world = await buildWorld(cloud, 'page-initiator', 'shots');
 });
 afterAll(stopCloud);
-
-const methods = (page: PageInstance) =>
-  page.instance as unknown as Record<string, (arg?: unknown) => Promise<void> | void>;
-const field = (page: PageInstance, method: string, name: string, value: string) =>
-  methods(page)[method]({ detail: { value }, currentTarget: { dataset: { field: name } } });
-
-async function registerCitizen(openid: string, n: number) {
-  await cloud.functions.invoke('citizen', { action: 'register', ...personOf(n) }, { openid });
-}
 
 // the citizen's pages (code, register, check-in, history, claim, applications): citizen.shots.ts
 
@@ -130,45 +111,4 @@ describe('scanner pages', () => {
   });
 });
 
-describe('admin pages', () => {
-  it('admin-tree: subordinates, with a fresh invite code shown once', async () => {
-    resetPhone(world.intermediate.openid);
-    const view = open('admin/tree/tree', { positionId: world.intermediate.id });
-    await until(() => view.page.data.creatable.length > 0, 'the form');
-    const holder = personOf(6010);
-    field(view.page, 'onField', 'holderName', holder.name);
-    field(view.page, 'onField', 'holderPhone', holder.phone);
-    await methods(view.page).create();
-    expect(view.page.data.inviteCode).toMatch(/^[A-Z2-9]{10}$/);
-    shoot('admin-tree', view);
-  });
-
-  it('admin-records: masked scans, today’s figures, alerts', async () => {
-    resetPhone(world.senior.openid);
-    const view = open('admin/records/records', { positionId: world.senior.id });
-    await until(() => view.page.data.scans.length > 0, 'the scans');
-    save('admin-records', view);
-    methods(view.page).onTab({ detail: { value: 'stats' } });
-    await until(() => view.page.data.stats !== null, 'the stats');
-    save('admin-records-stats', view);
-    methods(view.page).onTab({ detail: { value: 'alerts' } });
-    await until(() => view.page.data.alerts.length > 0, 'the alerts');
-    shoot('admin-records-alerts', view);
-  });
-
-  it('admin-applications: a unit applying, with a wrong credit code', async () => {
-    resetPhone('shots-applicant');
-    await registerCitizen('shots-applicant', 6020);
-    const applicant = personOf(6020);
-    const view = open('admin/applications/applications');
-    const apply = (name: string, value: string) => field(view.page, 'onField', name, value);
-    apply('unitName', '长春市教育局');
-    apply('uscc', '91350100M000100Y44');
-    apply('address', '长春市朝阳区人民大街');
-    apply('applicantName', applicant.name);
-    apply('applicantPhone', applicant.phone);
-    await methods(view.page).apply();
-    expect(view.page.data.message).toBe('统一社会信用代码校验失败');
-    shoot('admin-applications', view);
-  });
-});
+// the admin pages: hierarchy.shots.ts (tree, sites, roles) and desk.shots.ts (desk, records, applications)
