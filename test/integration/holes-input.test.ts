@@ -4,6 +4,7 @@
  *  - impossible dates (`2026-02-30`, `T24:00`, year 0000) were stored, rolled over into other days;
  *  - forged list cursors were accepted, and a cursor worked on another list, for another caller, with other filters.
  */
+import { decodeCursor, encodeCursor } from '../../cloudfunctions/_server/db/paging';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -344,5 +345,19 @@ describe('list cursors are the server’s own, for one list, one caller and one 
       limit = 2; // the page size may change between pages; the filters may not
     } while (cursor);
     expect(seen).toEqual(all);
+  });
+});
+
+describe('a cursor differing only in the unused bits of its last character', () => {
+  it('is refused: only the text the server issued is a cursor', async () => {
+    const keys = { indexKey: Buffer.alloc(32, 7) } as unknown as Parameters<typeof encodeCursor>[0];
+    const scope = { openid: 'a', list: 'records.scans', filter: {}, params: {} };
+    const issued = encodeCursor(keys, scope, { at: 1_700_000_000_000, ids: [] });
+    expect(decodeCursor(keys, scope, issued)).toEqual({ at: 1_700_000_000_000, ids: [] });
+    // 16 bytes are 22 base64url characters whose last carries 4 unused bits: flip the lowest
+    const last = issued.at(-1)!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const twin = issued.slice(0, -1) + alphabet[alphabet.indexOf(last) ^ 1];
+    expect(() => decodeCursor(keys, scope, twin)).toThrow();
   });
 });

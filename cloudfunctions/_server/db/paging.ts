@@ -115,6 +115,8 @@ export function decodeCursor(keys: KeyRing, scope: CursorScope, text: string | u
   const given = Buffer.from(parts[2], 'base64url');
   const expected = mac(keys, scope, parts[1]);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw cursorInvalid();
+  // base64url decoding ignores the unused low bits of the last character: only the text the server issued counts
+  if (given.toString('base64url') !== parts[2]) throw cursorInvalid();
   try {
     const parsed = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as Cursor;
     if (
