@@ -529,7 +529,12 @@ function payload(fn: string): Payload {
 /** Parameters a cursor is bound to: everything but cursor and limit, keys sorted. */
 function boundParams(fn: string, body: Record<string, unknown>): string {
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(body).sort()) if (key !== 'cursor' && key !== 'limit') out[key] = body[key];
+  // as the server binds a cursor: to the parsed parameters (strings trimmed, the platform's keys ignored)
+  for (const key of Object.keys(body).sort()) {
+    if (key === 'cursor' || key === 'limit' || PLATFORM_KEYS.includes(key)) continue;
+    const value = body[key];
+    out[key] = typeof value === 'string' ? value.trim() : value;
+  }
   return `${fn}:${JSON.stringify(out)}`;
 }
 
