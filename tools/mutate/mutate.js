@@ -117,6 +117,9 @@ async function main() {
     tsconfigFile: area.tsconfig,
     typescriptChecker: { prioritizePerformanceOverAccuracy: true },
     coverageAnalysis: 'perTest',
+    // swc and esbuild do not type-check: no `// @ts-nocheck` on every file of the sandbox (a test compares a
+    // generated file byte for byte with what its generator makes)
+    disableTypeChecks: false,
     mutate: args.mutate ?? area.mutate,
     jest: {
       projectType: 'custom',
