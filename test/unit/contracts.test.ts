@@ -94,6 +94,10 @@ const EXAMPLES: Record<string, Record<string, Record<string, unknown>>> = {
       approve: true,
       comment: '同意',
     },
+    previewInvite: { inviteCode: 'ABCDEFGHJK' },
+    requestActivation: { positionId: POSITION, note: '已返岗' },
+    sites: { actingPositionId: POSITION, parentSiteId: POSITION, limit: 10 },
+    myApplications: { limit: 10 },
   },
   records: {
     scans: { actingPositionId: POSITION, from: AT, to: AT, color: 'green', limit: 1 },

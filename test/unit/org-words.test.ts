@@ -12,6 +12,7 @@ import {
   ROLES,
   ROLE_NAMES,
   SITE_TYPES,
+  SITE_TYPE_NAMES,
 } from '../../miniprogram/core/org';
 import {
   DISABLE_REASON_TEXT,
@@ -61,6 +62,26 @@ describe('the hierarchy', () => {
       'other',
     ]);
     for (const type of PUBLIC_PLACE_TYPES) expect(SITE_TYPES).toContain(type);
+  });
+
+  it('names every site type in the words of API.md 2 (rule 9’s public places among them)', () => {
+    expect(SITE_TYPE_NAMES).toEqual({
+      gov: '机关/政务大厅',
+      department: '内设部门/直属机构',
+      village: '村/社区便民服务中心',
+      station: '车站',
+      market: '农贸市场',
+      mall: '商场',
+      supermarket: '超市',
+      shop: '店铺',
+      hospital: '医院',
+      school: '学校',
+      bank: '银行',
+      residential: '居民小区',
+      building: '楼宇',
+      other: '其他',
+    });
+    expect(Object.keys(SITE_TYPE_NAMES).sort()).toEqual([...SITE_TYPES].sort());
   });
 
   it('knows the statuses, the reasons for disabling, and the default radius of 1000 m', () => {

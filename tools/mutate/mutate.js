@@ -20,12 +20,14 @@ const USAGE = `npm run mutate -- <area> [--dry-run] [--concurrency 1|2] [--mutat
 
   <area>          one of the areas below
   --dry-run       only the initial test run (instrumented, with coverage): checks that the area starts
-  --concurrency   test runners in parallel (default 2; this machine has 2 cores: keep it at 1 or 2)
-  --mutate        mutate only these files instead of the area's (e.g. miniprogram/core/geo.ts or geo.ts:20-40)
+  --concurrency   Stryker's worker processes (default 2: one TypeScript checker and one test runner, or two
+                  runners with --no-check); this machine has 2 cores: keep it at 1 or 2
+  --mutate        mutate only these files (repeatable), e.g. miniprogram/core/geo.ts or
+                  cloudfunctions/_server/org/org.ts:500-540; the reports are then <area>.partial.*
   --no-check      skip the TypeScript checker (faster; mutants that would not compile then count as killed or
                   survived instead of "compile error")
 
-Reports: ${RESULTS}/<area>.html, <area>.json, <area>.txt (one-line score).`;
+Reports: ${RESULTS}/<area>.html, <area>.json, <area>.txt (one-line score); with --mutate, <area>.partial.*.`;
 
 function listAreas() {
   const width = Math.max(...Object.keys(AREAS).map((name) => name.length));
@@ -103,6 +105,9 @@ async function main() {
   }
   if (args.concurrency > 2) console.warn(`concurrency ${args.concurrency}: this machine has 2 cores`);
 
+  // a run aimed at some files (--mutate) does not overwrite the area's full report
+  const report = args.mutate ? `${name}.partial` : name;
+
   process.chdir(ROOT);
   // tools/mutate/jest.config.js reads the area (the test runners are child processes: they inherit it)
   process.env.JXM_MUTATE_AREA = name;
@@ -132,8 +137,8 @@ async function main() {
     dryRunTimeoutMinutes: 30,
     dryRunOnly: args.dryRun,
     reporters: ['html', 'json', 'clear-text', process.stdout.isTTY ? 'progress' : 'progress-append-only'],
-    htmlReporter: { fileName: path.join(RESULTS, `${name}.html`) },
-    jsonReporter: { fileName: path.join(RESULTS, `${name}.json`) },
+    htmlReporter: { fileName: path.join(RESULTS, `${report}.html`) },
+    jsonReporter: { fileName: path.join(RESULTS, `${report}.json`) },
     clearTextReporter: {
       allowColor: false,
       reportMutants: false,
@@ -170,8 +175,8 @@ async function main() {
   const line = `${name} ${new Date().toISOString()} ${summary.text}; ${minutes(took)} at concurrency ${args.concurrency}${
     args.mutate ? ` (only ${args.mutate.join(', ')})` : ''
   }`;
-  fs.writeFileSync(path.join(RESULTS, `${name}.txt`), `${line}\n`);
-  console.log(`\n${line}\nreports: ${RESULTS}/${name}.html, ${name}.json, ${name}.txt`);
+  fs.writeFileSync(path.join(RESULTS, `${report}.txt`), `${line}\n`);
+  console.log(`\n${line}\nreports: ${RESULTS}/${report}.html, ${report}.json, ${report}.txt`);
 }
 
 main().catch((err) => {

@@ -2,7 +2,8 @@
 // @ts-check
 /**
  * node tools/mutate/survivors.js <area> [file-substring] — the mutants of the last `npm run mutate <area>` that no
- * test detected (Survived, NoCoverage), read from bench/results/mutation/<area>.json, one per line:
+ * test detected (Survived, NoCoverage), read from bench/results/mutation/<area>.json (`<area>.partial` for a run
+ * with --mutate), one per line:
  * file:line:column status mutator: original → replacement.
  */
 const fs = require('node:fs');
