@@ -57,6 +57,34 @@ export interface SmsSender {
   }): Promise<void>;
 }
 
+/** A subscribe message the user has not accepted (WeChat errcode 43101): recorded as `refused`, never retried. */
+export class PushRefused extends Error {
+  constructor() {
+    super('subscribe message refused by the user');
+    this.name = 'PushRefused';
+  }
+}
+
+/** By name, like isServiceUnavailable. */
+export function isPushRefused(err: unknown): boolean {
+  return err instanceof Error && err.name === 'PushRefused';
+}
+
+/**
+ * Sends one WeChat subscribe message (订阅消息) to a user of the mini-program; throws PushRefused when the user has
+ * not accepted the template, and anything else when WeChat does not take it (the push outbox retries).
+ */
+export interface PushSender {
+  send(message: {
+    openid: string;
+    /** The template id (the environment's JXM_PUSH_TEMPLATE_ID in production). */
+    template: string;
+    /** The mini-program page the message opens. */
+    page: string;
+    data: Record<string, { value: string }>;
+  }): Promise<void>;
+}
+
 /** WeChat's phone-number exchange: the code from a getPhoneNumber button → the user's own mobile. */
 export interface PhoneNumberService {
   /** null when the code is not valid; throws ServiceUnavailable when WeChat cannot answer. */
@@ -69,6 +97,7 @@ export interface LocalCloudHooks {
   realname: RealnameVerifier;
   national: NationalHealthService;
   sms: SmsSender;
+  push: PushSender;
   phoneNumbers: PhoneNumberService;
 }
 

@@ -6,6 +6,7 @@ import {
   gatewayNationalHealthService,
   gatewayRealnameVerifier,
   openapiPhoneNumbers,
+  openapiPushSender,
   openapiSmsSender,
 } from './adapters/production';
 import {
@@ -14,6 +15,7 @@ import {
   type Clock,
   type NationalHealthService,
   type PhoneNumberService,
+  type PushSender,
   type RealnameVerifier,
   type SmsSender,
 } from './ports';
@@ -24,6 +26,7 @@ export interface Ports {
   realname: RealnameVerifier;
   national: NationalHealthService;
   sms: SmsSender;
+  push: PushSender;
   phoneNumbers: PhoneNumberService;
   /** The data and index keys; throws KeyConfigurationError when the environment has none. */
   keys(): KeyRing;
@@ -36,6 +39,7 @@ export function resolvePorts(): Ports {
     realname: local?.realname ?? gatewayRealnameVerifier,
     national: local?.national ?? gatewayNationalHealthService,
     sms: local?.sms ?? openapiSmsSender,
+    push: local?.push ?? openapiPushSender,
     phoneNumbers: local?.phoneNumbers ?? openapiPhoneNumbers,
     keys: () => keyRingFromEnv(),
   };

@@ -20,7 +20,7 @@ export const ERROR_MESSAGES = {
   NOT_FOUND: '记录不存在',
   NOT_HOLDER: '您不是该扫码员账号的持有人',
   POSITION_DISABLED: '该扫码员账号已被禁用',
-  ROLE_CANNOT_SCAN: '发起扫码员不能上岗扫码',
+  ROLE_CANNOT_SCAN: '该账号不能上岗扫码（发起扫码员和有关部门不扫码）',
   SCANNER_CODE_NOT_GREEN: '扫码员本人吉祥码须为绿码方可上岗',
   LOCATION_DEVIATION: '扫码位置与站点地址偏离过大，账号已自动禁用',
   NOT_ON_DUTY: '请先选择角色上岗',

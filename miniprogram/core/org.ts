@@ -1,14 +1,27 @@
 /** The words of the scanner hierarchy (regulation rules 6–14; API.md section 2). */
 
-/** 发起 / 高级 / 中级 / 普通 扫码员. */
-export const ROLES = ['initiator', 'senior', 'intermediate', 'ordinary'] as const;
+/**
+ * 发起 / 高级 / 中级 / 普通 扫码员, and (v1.1, rule 15) 有关部门: a region's department that receives and handles the
+ * alerts of its region. An agency is a position like the others (created, claimed, disabled, activated) but not a
+ * scanner: it scans nothing and sees no scan lists.
+ */
+export const ROLES = ['initiator', 'senior', 'intermediate', 'ordinary', 'agency'] as const;
 export type Role = (typeof ROLES)[number];
+
+/** The roles of the scanner hierarchy: everyone but the agencies. */
+export const SCANNER_ROLES = [
+  'initiator',
+  'senior',
+  'intermediate',
+  'ordinary',
+] as const satisfies readonly Role[];
 
 export const ROLE_NAMES: Record<Role, string> = {
   initiator: '发起扫码员',
   senior: '高级扫码员',
   intermediate: '中级扫码员',
   ordinary: '普通扫码员',
+  agency: '有关部门',
 };
 
 export const SITE_TYPES = [
@@ -26,6 +39,7 @@ export const SITE_TYPES = [
   'residential',
   'building',
   'other',
+  'city_bureau',
 ] as const;
 export type SiteType = (typeof SITE_TYPES)[number];
 
@@ -54,6 +68,7 @@ export const CREATABLE_SITE_TYPES: Record<Role, readonly SiteType[]> = {
   senior: ['gov', 'department', 'village', 'station', ...PUBLIC_PLACE_TYPES],
   intermediate: PUBLIC_PLACE_TYPES,
   ordinary: [],
+  agency: [],
 };
 
 /** pending: created, waiting for its holder to claim the invite. */
@@ -69,15 +84,16 @@ export const DEFAULT_SITE_RADIUS_M = 1000;
 
 /** Which roles each role may create (rule 6; API.md `createPosition`). */
 export const CREATABLE_ROLES: Record<Role, readonly Role[]> = {
-  initiator: ['senior'],
+  initiator: ['senior', 'agency'],
   senior: ['intermediate', 'ordinary'],
   intermediate: ['ordinary'],
   ordinary: [],
+  agency: [],
 };
 
 /** Site types in the words people use (API.md 2). */
 export const SITE_TYPE_NAMES: Record<SiteType, string> = {
   gov: '机关/政务大厅', department: '内设部门/直属机构', village: '村/社区便民服务中心', station: '车站',
   market: '农贸市场', mall: '商场', supermarket: '超市', shop: '店铺', hospital: '医院', school: '学校',
-  bank: '银行', residential: '居民小区', building: '楼宇', other: '其他',
+  bank: '银行', residential: '居民小区', building: '楼宇', other: '其他', city_bureau: '市政务服务局',
 }; // prettier-ignore

@@ -1132,6 +1132,7 @@ const CREATES: Record<Role, Role> = {
   senior: 'intermediate',
   intermediate: 'ordinary',
   ordinary: 'ordinary',
+  agency: 'ordinary',
 };
 
 const IMPOSTOR_ACTIONS = [

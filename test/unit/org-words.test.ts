@@ -11,6 +11,7 @@ import {
   PUBLIC_PLACE_TYPES,
   ROLES,
   ROLE_NAMES,
+  SCANNER_ROLES,
   SITE_TYPES,
   SITE_TYPE_NAMES,
 } from '../../miniprogram/core/org';
@@ -23,22 +24,25 @@ import {
 } from '../../miniprogram/core/sms';
 
 describe('the hierarchy', () => {
-  it('has the four roles of rule 6, by their Chinese names', () => {
-    expect(ROLES).toEqual(['initiator', 'senior', 'intermediate', 'ordinary']);
+  it('has the four scanner roles of rule 6 and the agencies of rule 15, by their Chinese names', () => {
+    expect(ROLES).toEqual(['initiator', 'senior', 'intermediate', 'ordinary', 'agency']);
+    expect(SCANNER_ROLES).toEqual(['initiator', 'senior', 'intermediate', 'ordinary']);
     expect(ROLE_NAMES).toEqual({
       initiator: '发起扫码员',
       senior: '高级扫码员',
       intermediate: '中级扫码员',
       ordinary: '普通扫码员',
+      agency: '有关部门',
     });
   });
 
-  it('lets each role create only the role below it (the initiator: seniors; a senior: both below)', () => {
+  it('lets each role create only the role below it (the initiator: seniors and agencies; a senior: both below)', () => {
     expect(CREATABLE_ROLES).toEqual({
-      initiator: ['senior'],
+      initiator: ['senior', 'agency'],
       senior: ['intermediate', 'ordinary'],
       intermediate: ['ordinary'],
       ordinary: [],
+      agency: [],
     });
   });
 
@@ -80,6 +84,7 @@ describe('the hierarchy', () => {
       residential: '居民小区',
       building: '楼宇',
       other: '其他',
+      city_bureau: '市政务服务局',
     });
     expect(Object.keys(SITE_TYPE_NAMES).sort()).toEqual([...SITE_TYPES].sort());
   });

@@ -9,7 +9,10 @@ import { isPlainObject } from '../../miniprogram/core/validation';
 import type { LocalCloud } from './local-cloud';
 
 /** What the HTTP face needs of the local cloud. */
-export type HttpDeps = Pick<LocalCloud, 'clock' | 'faults' | 'sms' | 'national' | 'functions' | 'runTimer'>;
+export type HttpDeps = Pick<
+  LocalCloud,
+  'clock' | 'faults' | 'sms' | 'push' | 'national' | 'functions' | 'runTimer'
+>;
 import { EXTERNAL_SERVICES, clockOffsetFor, nationalSettingFor, type ExternalService } from './services';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -144,6 +147,14 @@ async function handleDev(
     const phone = url.searchParams.get('phone') ?? '';
     if (!/^\d{11}$/.test(phone)) throw new HttpFailure(400, 'BAD_REQUEST', { phone: 'format' });
     return send(res, 200, { ok: true, data: cloud.sms.sentTo(phone) });
+  }
+
+  if (endpoint === 'messages' && method === 'GET' && parts.length === 2) {
+    // v1.1: the subscribe messages (alert pushes) the push sender was asked to send to that WeChat user
+    const openid = url.searchParams.get('openid') ?? '';
+    if (openid.length === 0 || openid.length > 128)
+      throw new HttpFailure(400, 'BAD_REQUEST', { openid: 'required' });
+    return send(res, 200, { ok: true, data: cloud.push.sentTo(openid) });
   }
 
   if (endpoint === 'national' && method === 'POST' && parts.length === 2) {

@@ -21,7 +21,9 @@ import {
   LocalNationalService,
   LocalPhoneNumbers,
   LocalRealnameVerifier,
+  LocalPushSender,
   LocalSmsSender,
+  LOCAL_PUSH_TEMPLATE,
 } from './services';
 import { TimerScheduler } from './timers';
 
@@ -46,6 +48,8 @@ export interface LocalCloud {
   clock: LocalClock;
   faults: Faults;
   sms: LocalSmsSender;
+  /** The alert pushes (subscribe messages) asked for, for /dev/messages (API.md v1.1). */
+  push: LocalPushSender;
   /** The national platform's stand-in (POST /dev/national). */
   national: LocalNationalService;
   functions: FunctionHost;
@@ -71,7 +75,16 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const realname = new LocalRealnameVerifier(faults);
   // what POST /dev/national set, else normal: the province's risk list is a source of its own (API.md 4, v1.1)
   const national = new LocalNationalService(faults, clock);
-  globalThis.__jxmLocalCloud = { clock, realname, national, sms, phoneNumbers: new LocalPhoneNumbers() };
+  const push = new LocalPushSender(clock, faults);
+  process.env.JXM_PUSH_TEMPLATE_ID ??= LOCAL_PUSH_TEMPLATE;
+  globalThis.__jxmLocalCloud = {
+    clock,
+    realname,
+    national,
+    sms,
+    push,
+    phoneNumbers: new LocalPhoneNumbers(),
+  };
 
   const engine = new DatabaseEngine(store, () => clock.nowMs());
   const functions = new FunctionHost(options.functionsDir ?? join(REPO_ROOT, 'cloudfunctions'));
@@ -112,7 +125,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   );
   if (options.timers) scheduler.start();
 
-  const server: Server = createHttpServer({ clock, faults, sms, national, functions, runTimer });
+  const server: Server = createHttpServer({ clock, faults, sms, push, national, functions, runTimer });
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolveListen());
@@ -127,6 +140,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     clock,
     faults,
     sms,
+    push,
     national,
     functions,
     keysCreated,

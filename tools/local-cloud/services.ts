@@ -11,11 +11,13 @@ import { checkIdNumber } from '../../miniprogram/core/identity';
 import { DATE_MAX_MS, DATE_MIN_MS, parseInstant } from '../../miniprogram/core/validation';
 import { REPO_ROOT } from './repo-root';
 import {
+  PushRefused,
   ServiceUnavailable,
   type Clock,
   type NationalHealthService,
   type NationalRecord,
   type PhoneNumberService,
+  type PushSender,
   type RealnameVerifier,
   type SmsSender,
 } from '../../cloudfunctions/_server/ports';
@@ -83,7 +85,7 @@ export class LocalClock implements Clock {
   }
 }
 
-export const EXTERNAL_SERVICES = ['realname', 'national', 'sms'] as const;
+export const EXTERNAL_SERVICES = ['realname', 'national', 'sms', 'push'] as const;
 export type ExternalService = (typeof EXTERNAL_SERVICES)[number];
 export type ServiceState = 'up' | 'down';
 
@@ -92,6 +94,7 @@ export class Faults {
     realname: 'up',
     national: 'up',
     sms: 'up',
+    push: 'up',
   };
 
   isDown(service: ExternalService): boolean {
@@ -140,6 +143,60 @@ export class LocalSmsSender implements SmsSender {
   /** What was asked for this phone, oldest first. */
   sentTo(phone: string): SentSms[] {
     return this.log.filter((m) => m.phone === phone);
+  }
+}
+
+/** The template id the local cloud gives the functions when the environment names none (JXM_PUSH_TEMPLATE_ID). */
+export const LOCAL_PUSH_TEMPLATE = 'local-alert-template';
+
+export interface SentPush {
+  openid: string;
+  template: string;
+  page: string;
+  data: Record<string, { value: string }>;
+  /** `refused`: the user has not accepted the template (WeChat's 43101). */
+  status: 'sent' | 'failed' | 'refused';
+  at: string;
+}
+
+/**
+ * The subscribe-message stand-in (alert pushes, API.md v1.1): records every message it is asked to send, read back
+ * through /dev/messages; fails them while /dev/faults has `push` down. Every recipient has accepted the template
+ * unless a test says otherwise (`refuseFor`: WeChat's 43101 for that user).
+ */
+export class LocalPushSender implements PushSender {
+  private readonly log: SentPush[] = [];
+  private readonly refusing = new Set<string>();
+
+  constructor(
+    private readonly clock: LocalClock,
+    private readonly faults: Faults,
+  ) {}
+
+  /** From now on this user has not accepted the alert template (or accepts it again: `false`). */
+  refuseFor(openid: string, refusing = true): void {
+    if (refusing) this.refusing.add(openid);
+    else this.refusing.delete(openid);
+  }
+
+  async send(message: Parameters<PushSender['send']>[0]): Promise<void> {
+    const down = this.faults.isDown('push');
+    const refused = !down && this.refusing.has(message.openid);
+    this.log.push({
+      openid: message.openid,
+      template: message.template,
+      page: message.page,
+      data: message.data,
+      status: down ? 'failed' : refused ? 'refused' : 'sent',
+      at: this.clock.now().toISOString(),
+    });
+    if (down) throw new Error('subscribe message service unavailable (local fault injected)');
+    if (refused) throw new PushRefused();
+  }
+
+  /** What was asked for this WeChat user, oldest first. */
+  sentTo(openid: string): SentPush[] {
+    return this.log.filter((m) => m.openid === openid);
   }
 }
 

@@ -5,10 +5,12 @@
 import { NATIONAL_STATUSES, type NationalStatus } from '../../../miniprogram/core/health-code.rules';
 import { cloudSdk } from '../cloud';
 import {
+  PushRefused,
   ServiceUnavailable,
   type NationalHealthService,
   type NationalRecord,
   type PhoneNumberService,
+  type PushSender,
   type RealnameVerifier,
   type SmsSender,
 } from '../ports';
@@ -71,6 +73,31 @@ export const openapiSmsSender: SmsSender = {
       template_id: templateId,
       template_param_list: [message.text.replace(/^【吉祥码】/, '')],
     });
+  },
+};
+
+/**
+ * Alert pushes as WeChat subscribe messages (cloud.openapi.subscribeMessage.send; the function's config.json grants
+ * `subscribeMessage.send`). The message template is the one the agency accepted on its desk
+ * (wx.requestSubscribeMessage with the same id, which the mini-program reads from config.ts); the outbox passes it.
+ * 43101: the user has not accepted it (or used up a one-time acceptance) — recorded, not retried.
+ */
+export const openapiPushSender: PushSender = {
+  async send(message) {
+    if (!message.template) throw new ServiceUnavailable('push');
+    try {
+      await cloudSdk().openapi.subscribeMessage.send({
+        touser: message.openid,
+        templateId: message.template,
+        page: message.page,
+        data: message.data,
+        miniprogramState: process.env.JXM_PUSH_MINIPROGRAM_STATE ?? 'formal',
+        lang: 'zh_CN',
+      });
+    } catch (err) {
+      if ((err as { errCode?: number }).errCode === 43101) throw new PushRefused();
+      throw err;
+    }
   },
 };
 

@@ -105,6 +105,16 @@ export const COLLECTIONS = {
   positions: {
     description: 'scanner positions as a tree, each held by one person at a time',
     indexes: [
+      // the agencies an alert is pushed to (API.md v1.1)
+      {
+        name: 'regionPrefix_role_status',
+        fields: [
+          ['regionPrefix', 1],
+          ['role', 1],
+          ['status', 1],
+        ],
+        sparse: true,
+      },
       { name: 'holderOpenid', fields: [['holder.openid', 1]] },
       { name: 'parentId', fields: [['parentId', 1]] },
       // set on senior positions only: one senior per site (API.md v1.1), two racing creations included
@@ -167,16 +177,45 @@ export const COLLECTIONS = {
           ['createdAt', -1],
         ],
       },
+      {
+        // rule 14: a city bureau's applications, by the region prefixes of the unit (multikey)
+        name: 'regionPrefixes_createdAt',
+        fields: [
+          ['regionPrefixes', 1],
+          ['createdAt', -1],
+        ],
+      },
     ],
   },
   alerts: {
-    description: 'non-green or fever scans, visible to every position above',
+    description:
+      'non-green, fever, replay, forced-entry and stale-pass alerts: seen by every position above, and by the agencies of their region',
     indexes: [
       {
         name: 'scopeAncestors_at',
         fields: [
           ['scopeAncestors', 1],
           ['at', -1],
+        ],
+      },
+      {
+        // API.md v1.1: an agency's alerts, one indexed query on the region prefixes of the alert's site
+        name: 'regionPrefixes_at',
+        fields: [
+          ['regionPrefixes', 1],
+          ['at', -1],
+        ],
+      },
+    ],
+  },
+  push_outbox: {
+    description: 'rule 15: one row per alert, pushed as subscribe messages to the agencies of its region',
+    indexes: [
+      {
+        name: 'status_nextAttemptAt',
+        fields: [
+          ['status', 1],
+          ['nextAttemptAt', 1],
         ],
       },
     ],

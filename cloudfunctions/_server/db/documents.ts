@@ -15,6 +15,11 @@ import type {
 import type { DisableReason, PositionStatus, Role, SiteType } from '../../../miniprogram/core/org';
 import type { SmsParams, SmsTemplate } from '../../../miniprogram/core/sms';
 import type { GuestCategory } from '../../../miniprogram/core/contracts/scan.contract';
+import type {
+  AlertKind,
+  AlertOutcome,
+  AlertStatus,
+} from '../../../miniprogram/core/contracts/records.contract';
 import type { Identified } from './repository';
 
 /**
@@ -83,6 +88,11 @@ export interface PositionDoc extends Identified {
    * also when two creations race.
    */
   seniorOfSite?: string;
+  /**
+   * On agency positions only (有关部门, API.md v1.1): the region prefix of its site (`2201` for 长春市): it receives and
+   * handles the alerts whose `regionPrefixes` hold it.
+   */
+  regionPrefix?: string;
   /** The holder of this disabled position asked its superior to activate it (rule 10); cleared on activation. */
   activationRequest?: { at: Date; note: string | null } | null;
   /** The current duty session (rule 7): who went on duty here, when, where. Cleared by any change of holder or status. */
@@ -118,7 +128,7 @@ export interface InviteDoc extends Identified {
   usedBy: string | null;
 }
 
-export type ApplicationStatus = 'pending' | 'approved' | 'rejected';
+export type ApplicationStatus = 'pending' | 'forwarded' | 'approved' | 'rejected';
 
 export interface ApplicationDoc extends Identified {
   status: ApplicationStatus;
@@ -138,13 +148,15 @@ export interface ApplicationDoc extends Identified {
   replacesPositionId: string | null;
   /** The region the unit lies in (API.md v1.1); missing on applications from before regions: 220000. */
   regionCode?: string;
+  /** regionPrefixes(regionCode): the city bureau's query (rule 14); missing on applications from before regions. */
+  regionPrefixes?: string[];
   createdAt: Date;
   reviewedAt: Date | null;
   reviewedBy: string | null;
   comment: string | null;
   result: { siteId: string | null; positionId: string } | null;
   /** Rule 14 (API.md v1.1 forwardApplication): the city bureau's senior passed it on to the initiator. */
-  forwarded?: { at: Date; by: string; comment: string | null } | null;
+  forwarded?: { at: Date; by: string; byPositionId?: string; comment: string | null } | null;
 }
 
 export interface SmsOutboxDoc extends Identified {
@@ -273,6 +285,8 @@ export interface ScanDoc extends Identified {
   /** The scanning position and every position above it: who may see this scan (rule 11). */
   scopeAncestors: string[];
   site: { id: string; name: string };
+  /** The site's region (GB/T 2260, API.md v1.1), for the figures per region; missing on scans from before regions. */
+  regionCode?: string;
   scanner: { positionId: string; role: Role; name: string };
   personId: string | null;
   guest: GuestRecord | null;
@@ -297,14 +311,55 @@ export interface ScanDoc extends Identified {
 export interface AlertDoc extends Identified {
   /** Absent for a forced entry: no scan was made. */
   scanId?: string;
-  kind: 'fever' | 'color' | 'replay' | 'forced_entry';
+  kind: AlertKind;
   scopeAncestors: string[];
+  /**
+   * The region prefixes of the alert's site, province first (`22`, `2201`, `220102`; API.md v1.1): an agency sees
+   * the alerts whose list holds its own region's prefix, in one indexed query. Filled in at bootstrap (`22`) on
+   * alerts from before regions.
+   */
+  regionPrefixes?: string[];
   site: { id: string; name: string };
   /** Absent for a forced entry: nobody was identified. */
   person?: { name: string };
   color?: Color;
   temperature?: number;
   at: Date;
+  /** `open` until an agency or the initiator handles it (API.md v1.1 handleAlert); missing on old alerts: open. */
+  status?: AlertStatus;
+  handled?: {
+    at: Date;
+    outcome: AlertOutcome;
+    note: string | null;
+    by: { positionId: string; name: string };
+  } | null;
+}
+
+/**
+ * One alert's push to the agencies whose region covers it (rule 15: 平台推送; API.md v1.1), written in the alert's
+ * transaction; _id is the alert's. The recipients are the holders of the active agency positions of its region,
+ * resolved when it is first taken for sending; each is sent at most once.
+ */
+export interface PushOutboxDoc extends Identified {
+  alertId: string;
+  regionPrefixes: string[];
+  /** The message, with no personal data: the site, the kind, the time (template fields, `thing` ≤ 20). */
+  data: Record<string, { value: string }>;
+  /** pending → sending (leased) → done; `failed` after the last try. */
+  status: 'pending' | 'sending' | 'done' | 'failed';
+  attempts: number;
+  nextAttemptAt: Date;
+  createdAt: Date;
+  /** null until resolved. */
+  recipients: PushRecipient[] | null;
+}
+
+export interface PushRecipient {
+  positionId: string;
+  openid: string;
+  /** `refused`: WeChat said the user has not accepted the template (43101); never retried. */
+  status: 'pending' | 'sent' | 'refused' | 'failed';
+  sentAt: Date | null;
 }
 
 /** Rule 18 at a gate: someone would not be scanned, or forced their way in. No identity. _id is the scanId. */
@@ -313,6 +368,8 @@ export interface RefusalDoc extends Identified {
   /** The refusing gate's position and every position above it (rule 11). */
   scopeAncestors: string[];
   site: { id: string; name: string };
+  /** The site's region (API.md v1.1); missing on refusals from before regions. */
+  regionCode?: string;
   scanner: { positionId: string; role: Role; name: string };
   reason: 'refused_scan' | 'forced_entry';
   note: string | null;

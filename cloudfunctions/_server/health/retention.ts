@@ -19,6 +19,7 @@ const HEALTH_DATA = [
   ['scans', 'scannedAt'],
   ['alerts', 'at'],
   ['refusals', 'at'],
+  ['push_outbox', 'createdAt'],
   ['code_events', 'at'],
   ['risk_flags', 'flaggedAt'],
 ] as const;

@@ -6,7 +6,7 @@
  */
 import type { OrgParams, OrgReplies } from '../../../miniprogram/core/contracts/org.contract';
 import { DEFAULT_SITE_RADIUS_M } from '../../../miniprogram/core/org';
-import { isJilinRegion } from '../../../miniprogram/core/regions';
+import { isJilinRegion, regionCovers, regionPrefix, regionPrefixes } from '../../../miniprogram/core/regions';
 import { checkUscc } from '../../../miniprogram/core/uscc';
 import { auditRow } from '../audit';
 import { requireCitizen } from '../citizen/citizen';
@@ -70,6 +70,8 @@ export async function applySenior(
     letter: params.letter ?? null,
     replacesPositionId: params.replacesPositionId ?? null,
     regionCode: params.regionCode ?? DEFAULT_REGION_CODE,
+    // the city bureau of the unit's city finds it by one of these (rule 14)
+    regionPrefixes: regionPrefixes(params.regionCode ?? DEFAULT_REGION_CODE),
     createdAt: ctx.now,
     reviewedAt: null,
     reviewedBy: null,
@@ -80,12 +82,31 @@ export async function applySenior(
   return { applicationId: application._id };
 }
 
+/**
+ * The acting position may deal with applications: the initiator (all of them), or (rule 14, API.md v1.1) the
+ * senior of a `city_bureau` site (those of its site's region); anyone else is FORBIDDEN. For the city bureau, the
+ * region prefix its applications are listed under.
+ */
+async function applicationDesk(
+  ctx: RequestContext,
+  actingPositionId: string,
+): Promise<{ actor: PositionDoc; region: string | null }> {
+  const actor = await actingPosition(ctx, actingPositionId, ['initiator', 'senior']);
+  if (actor.role === 'initiator') return { actor, region: null };
+  const site = await sitesOf(ctx.db).get(actor.siteId);
+  if (site?.type !== 'city_bureau') throw new DomainError('FORBIDDEN');
+  return { actor, region: site.regionCode ?? DEFAULT_REGION_CODE };
+}
+
 export async function applications(
   params: OrgParams<'applications'>,
   ctx: RequestContext,
 ): Promise<OrgReplies['applications']> {
-  await actingPosition(ctx, params.actingPositionId, ['initiator']);
-  const filter = params.status ? { status: params.status } : {};
+  const { region } = await applicationDesk(ctx, params.actingPositionId);
+  const filter: Record<string, unknown> = {
+    ...(region ? { regionPrefixes: regionPrefix(region) } : {}),
+    ...(params.status ? { status: params.status } : {}),
+  };
   const page = await pageNewestFirst<ApplicationDoc>(
     ctx,
     'org.applications',
@@ -105,10 +126,65 @@ export async function applications(
       ...(a.letter ? { letter: a.letter } : {}),
       ...(a.replacesPositionId ? { replacesPositionId: a.replacesPositionId } : {}),
       regionCode: a.regionCode ?? DEFAULT_REGION_CODE,
+      ...(a.forwarded
+        ? {
+            forwarded: {
+              at: a.forwarded.at.toISOString(),
+              by: a.forwarded.by,
+              comment: a.forwarded.comment ?? null,
+            },
+          }
+        : {}),
       createdAt: a.createdAt.toISOString(),
     })),
     next: page.next,
   };
+}
+
+/**
+ * API.md v1.1 `forwardApplication` (rule 14: 各市（州）政务服务局 collect their units' applications): the city
+ * bureau's senior passes a pending application of its region on to the province (`forwarded`), or rejects it with
+ * its comment. Read again inside the transaction: two decisions at once, one wins, the other is CONFLICT. Audited.
+ */
+export async function forwardApplication(
+  params: OrgParams<'forwardApplication'>,
+  ctx: RequestContext,
+): Promise<OrgReplies['forwardApplication']> {
+  const { actor, region } = await applicationDesk(ctx, params.actingPositionId);
+  // the province reviews; forwarding is the city bureau's step
+  if (region === null) throw new DomainError('FORBIDDEN', '由市政务服务局转报；省级请直接审核');
+  const application = await applicationsOf(ctx).get(params.applicationId);
+  if (!application) throw new DomainError('NOT_FOUND');
+  if (!regionCovers(region, application.regionCode ?? DEFAULT_REGION_CODE))
+    throw new DomainError('FORBIDDEN');
+  if (application.applicant.openid === ctx.openid)
+    throw new DomainError('FORBIDDEN', '不能转报本人提交的申请');
+  if (application.status !== 'pending') throw new DomainError('CONFLICT', '该申请已处理');
+  const site = (await sitesOf(ctx.db).get(actor.siteId))!;
+  const comment = params.comment ?? null;
+  const status = params.approve ? 'forwarded' : 'rejected';
+  const patch: Record<string, unknown> = params.approve
+    ? {
+        status,
+        forwarded: ctx.db.command.set({ at: ctx.now, by: site.name, byPositionId: actor._id, comment }),
+      }
+    : { status, reviewedAt: ctx.now, reviewedBy: actor._id, comment };
+  const row = auditRow(ctx, {
+    action: 'org.forwardApplication',
+    actorPositionId: actor._id,
+    actorOpenid: ctx.openid,
+    target: application._id,
+    reason: comment,
+    details: { approve: params.approve },
+  });
+  await ctx.db.runTransaction(async (tx: Tx) => {
+    const { data } = await tx.collection('applications').doc(application._id).get();
+    if ((data as unknown as ApplicationDoc).status !== 'pending')
+      throw new DomainError('CONFLICT', '该申请已处理');
+    await tx.collection('applications').doc(application._id).update({ data: patch });
+    await tx.collection('audit').add({ data: row });
+  });
+  return { status };
 }
 
 export async function reviewApplication(
@@ -121,7 +197,9 @@ export async function reviewApplication(
   // nobody reviews their own application, not even the provincial office
   if (application.applicant.openid === ctx.openid)
     throw new DomainError('FORBIDDEN', '不能审核本人提交的申请');
-  if (application.status !== 'pending') throw new DomainError('CONFLICT');
+  // API.md v1.1: the province reviews pending applications and those its city bureaus forwarded
+  const reviewable = (status: ApplicationDoc['status']) => status === 'pending' || status === 'forwarded';
+  if (!reviewable(application.status)) throw new DomainError('CONFLICT');
   const reviewed = {
     reviewedAt: ctx.now,
     reviewedBy: actor._id,
@@ -146,7 +224,7 @@ export async function reviewApplication(
   // CONFLICT), and the review is audited in that same transaction
   const stillPending = async (tx: Tx) => {
     const { data } = await tx.collection('applications').doc(application._id).get();
-    if ((data as unknown as ApplicationDoc).status !== 'pending') throw new DomainError('CONFLICT');
+    if (!reviewable((data as unknown as ApplicationDoc).status)) throw new DomainError('CONFLICT');
     await tx.collection('audit').add({ data: row });
   };
 

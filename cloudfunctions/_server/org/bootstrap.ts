@@ -3,9 +3,9 @@
  * initiator position (rule 13), active and bound to the given openid. Fixed ids make it idempotent, also when two
  * starts race: the second insert meets the first one's document and changes nothing.
  */
-import { PROVINCE_REGION } from '../../../miniprogram/core/regions';
+import { PROVINCE_REGION, regionPrefixes } from '../../../miniprogram/core/regions';
 import { Repository } from '../db/repository';
-import type { PositionDoc, SiteDoc } from '../db/documents';
+import type { AlertDoc, PositionDoc, SiteDoc } from '../db/documents';
 import type { SystemContext } from '../router';
 
 export const ROOT_SITE_ID = 'site-root';
@@ -83,12 +83,18 @@ async function fillLineage(ctx: SystemContext): Promise<void> {
 }
 
 /**
- * Sites written before regions (v1.1) have no `regionCode`: they get the province's, `220000`, at the next start —
- * correct for every site (the province covers them all) and narrowed by editing a site later. Alerts raised before
- * carry no region prefixes and reach only the scanners above their gate, as they did.
+ * Data written before regions (v1.1) is given the province at the next start: sites get `regionCode` `220000`
+ * (correct for every site: the province covers them all; the README says how to narrow them), alerts the
+ * province's prefix `22` and the status `open` (so that the province's agencies find and handle them, API.md v1.1).
+ * Afterwards each start finds nothing to do, through the indexes.
  */
 async function fillRegionCodes(ctx: SystemContext): Promise<void> {
   const sites = new Repository<SiteDoc>(ctx.db, 'sites');
+  const alerts = new Repository<AlertDoc>(ctx.db, 'alerts');
   const _ = ctx.db.command;
   await sites.updateWhere({ regionCode: _.exists(false) }, { regionCode: PROVINCE_REGION });
+  await alerts.updateWhere(
+    { regionPrefixes: _.exists(false) },
+    { regionPrefixes: _.set(regionPrefixes(PROVINCE_REGION)), status: 'open' },
+  );
 }

@@ -3,9 +3,9 @@
  * replacement, disabling and activation. Senior applications are in applications.ts.
  */
 import type { OrgParams, OrgReplies } from '../../../miniprogram/core/contracts/org.contract';
-import { CREATABLE_SITE_TYPES, ROLES } from '../../../miniprogram/core/org';
+import { CREATABLE_SITE_TYPES, SCANNER_ROLES } from '../../../miniprogram/core/org';
 import { DEFAULT_SITE_RADIUS_M } from '../../../miniprogram/core/org';
-import { isJilinRegion, regionCovers } from '../../../miniprogram/core/regions';
+import { isJilinRegion, regionCovers, regionPrefix } from '../../../miniprogram/core/regions';
 import { checkUscc } from '../../../miniprogram/core/uscc';
 import { requireCitizen } from '../citizen/citizen';
 import {
@@ -108,6 +108,9 @@ export function newPosition(
     parentId: actor._id,
     ancestors: [...actor.ancestors, actor._id],
     ...seniorKey(role, site._id),
+    // an agency's scope is its site's region (API.md v1.1): kept on the position, so that the holders an alert is
+    // pushed to are one indexed query
+    ...(role === 'agency' ? { regionPrefix: regionPrefix(site.regionCode ?? DEFAULT_REGION_CODE) } : {}),
     holder,
     status: 'pending',
     disabledReason: null,
@@ -125,7 +128,7 @@ export async function createPosition(
   params: OrgParams<'createPosition'>,
   ctx: RequestContext,
 ): Promise<OrgReplies['createPosition']> {
-  const actor = await actingPosition(ctx, params.actingPositionId, ROLES);
+  const actor = await actingPosition(ctx, params.actingPositionId, SCANNER_ROLES);
   if (!CREATABLE_ROLES[actor.role].includes(params.role)) throw new DomainError('FORBIDDEN');
   const site = await siteInActorScope(ctx, actor, params.siteId);
   const holder = invitedHolder(ctx.ports.keys(), params.holderName, params.holderPhone);
@@ -410,7 +413,7 @@ export async function subordinates(
   params: OrgParams<'subordinates'>,
   ctx: RequestContext,
 ): Promise<OrgReplies['subordinates']> {
-  const actor = await actingPosition(ctx, params.actingPositionId, ROLES);
+  const actor = await actingPosition(ctx, params.actingPositionId, SCANNER_ROLES);
   const root =
     params.positionId && params.positionId !== actor._id
       ? await positionBelow(ctx, actor, params.positionId)
@@ -480,7 +483,7 @@ export async function requestActivation(
  * with parentSiteId, that site's children; newest first. One indexed query either way.
  */
 export async function sites(params: OrgParams<'sites'>, ctx: RequestContext): Promise<OrgReplies['sites']> {
-  const actor = await actingPosition(ctx, params.actingPositionId, ROLES);
+  const actor = await actingPosition(ctx, params.actingPositionId, SCANNER_ROLES);
   let filter: Record<string, unknown>;
   if (params.parentSiteId !== undefined) {
     const parent = await siteInActorScope(ctx, actor, params.parentSiteId);

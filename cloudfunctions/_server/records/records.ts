@@ -8,7 +8,7 @@ import type {
   RecordsParams,
   RecordsReplies,
 } from '../../../miniprogram/core/contracts/records.contract';
-import { ROLES } from '../../../miniprogram/core/org';
+import { ROLES, SCANNER_ROLES } from '../../../miniprogram/core/org';
 import type { Color } from '../../../miniprogram/core/health-code.rules';
 import { audit, auditRow } from '../audit';
 import type { Tx } from '../cloud';
@@ -17,6 +17,7 @@ import { pageNewestFirst } from '../db/paging';
 import { Repository } from '../db/repository';
 import { DomainError } from '../envelope';
 import { actingPosition } from '../org/acting-position';
+import { alertInRemit } from './alerts';
 import { positionsOf, siteInActorScope, sitesById } from '../org/positions';
 import { randomId, unseal } from '../privacy/personal-data';
 import type { RequestContext } from '../router';
@@ -39,7 +40,8 @@ export async function scans(
   params: RecordsParams<'scans'>,
   ctx: RequestContext,
 ): Promise<RecordsReplies['scans']> {
-  const actor = await actingPosition(ctx, params.actingPositionId, ROLES);
+  // an agency sees no scan lists (API.md v1.1): its alerts only
+  const actor = await actingPosition(ctx, params.actingPositionId, SCANNER_ROLES);
   // a site outside the actor's rights is FORBIDDEN, not an empty list (API.md section 2)
   if (params.siteId) await siteInActorScope(ctx, actor, params.siteId);
   const filter: Record<string, unknown> = {
@@ -68,7 +70,7 @@ export async function stats(
   params: RecordsParams<'stats'>,
   ctx: RequestContext,
 ): Promise<RecordsReplies['stats']> {
-  const actor = await actingPosition(ctx, params.actingPositionId, ROLES);
+  const actor = await actingPosition(ctx, params.actingPositionId, SCANNER_ROLES);
   if (params.from.getTime() > params.to.getTime())
     throw new DomainError('BAD_REQUEST', undefined, { to: 'range' });
   const $ = ctx.db.command.aggregate;
@@ -118,34 +120,6 @@ export async function stats(
     fever,
     bySite: [...bySite.values()].sort((a, b) => b.total - a.total),
     refusals: refused.total,
-  };
-}
-
-export async function alerts(
-  params: RecordsParams<'alerts'>,
-  ctx: RequestContext,
-): Promise<RecordsReplies['alerts']> {
-  const actor = await actingPosition(ctx, params.actingPositionId, ROLES);
-  const page = await pageNewestFirst<AlertDoc>(
-    ctx,
-    'records.alerts',
-    'alerts',
-    { scopeAncestors: actor._id },
-    'at',
-    params,
-  );
-  return {
-    items: page.items.map((a) => ({
-      alertId: a._id,
-      at: a.at.toISOString(),
-      kind: a.kind,
-      site: a.site,
-      ...(a.scanId ? { scanId: a.scanId } : {}),
-      ...(a.person ? { person: a.person } : {}),
-      ...(a.color ? { color: a.color } : {}),
-      ...(a.temperature !== undefined ? { temperature: a.temperature } : {}),
-    })),
-    next: page.next,
   };
 }
 
@@ -270,8 +244,18 @@ export async function reveal(
     await audit(ctx, { ...attempt, details: { outcome: 'no_grant' } });
     throw new DomainError('NO_GRANT');
   }
-  const scan = await new Repository<ScanDoc>(ctx.db, 'scans').get(params.scanId);
-  if (!scan || !scan.scopeAncestors.includes(actor._id)) {
+  // a scanner reveals the scans made at or below it; an agency the scan behind an alert of its region (rule 11: 联络)
+  const [scan, alert] = await Promise.all([
+    new Repository<ScanDoc>(ctx.db, 'scans').get(params.scanId),
+    actor.role === 'agency'
+      ? new Repository<AlertDoc>(ctx.db, 'alerts').get(params.scanId) // a scan's alert has the scan's id
+      : Promise.resolve(null),
+  ]);
+  const inScope =
+    actor.role === 'agency'
+      ? alert !== null && alertInRemit(actor, alert)
+      : Boolean(scan?.scopeAncestors.includes(actor._id));
+  if (!scan || !inScope) {
     await audit(ctx, { ...attempt, details: { outcome: 'forbidden', grantId: grant._id } });
     throw new DomainError('FORBIDDEN');
   }

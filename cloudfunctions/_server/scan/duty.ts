@@ -40,7 +40,8 @@ export async function goOnDuty(
   ctx: RequestContext,
 ): Promise<ScanReplies['goOnDuty']> {
   const position = await heldPosition(ctx, params.positionId);
-  if (position.role === 'initiator') throw new DomainError('ROLE_CANNOT_SCAN');
+  // the initiator and the agencies (有关部门) do not scan (API.md v1.1)
+  if (position.role === 'initiator' || position.role === 'agency') throw new DomainError('ROLE_CANNOT_SCAN');
   const person = await new Repository<PersonDoc>(ctx.db, 'persons').first({ openid: ctx.openid });
   if (!person) throw new DomainError('NOT_REGISTERED');
   if (person.color !== 'green') throw new DomainError('SCANNER_CODE_NOT_GREEN');

@@ -32,22 +32,18 @@ import {
   maskName,
 } from '../../../miniprogram/core/identity';
 import { deviatesFrom, type Fix } from '../../../miniprogram/core/geo';
-import {
-  coordinatesOf,
-  type AlertDoc,
-  type PersonDoc,
-  type PositionDoc,
-  type ScanDoc,
-  type SiteDoc,
-} from '../db/documents';
+import { PROVINCE_REGION } from '../../../miniprogram/core/regions';
+import { coordinatesOf, type PersonDoc, type PositionDoc, type ScanDoc, type SiteDoc } from '../db/documents';
 import { Repository, isDuplicateKeyError } from '../db/repository';
 import { DomainError } from '../envelope';
 import type { Tx } from '../cloud';
+import { pushNow } from '../alerts/push';
+import { addAlertIn, raiseAlert, type RaisedAlert } from '../alerts/raise';
 import { changeHealthFacts, factsOf } from '../health/health-facts';
 import { epidemicEnded } from '../health/retention';
 import { positionsOf } from '../org/positions';
 import { hmacSha256Hex, seal, unseal } from '../privacy/personal-data';
-import type { RequestContext } from '../router';
+import type { RequestContext, SystemContext } from '../router';
 import { disableForDeviation, geoPointOf, heldPosition, onDutyNow, siteOf, wasOnDuty } from './duty';
 
 /** A clock on a phone may run a little ahead of the server's; a scan older than this is a late sync. */
@@ -70,7 +66,8 @@ function replyOf(scan: ScanDoc, duplicate: boolean): ScanReplies['record'] {
   };
 }
 
-function alertOf(scan: ScanDoc): AlertDoc | null {
+/** The alert a scan raises (rule 15), if any: by precedence a replay, a fever, a code that is not green. */
+function alertOf(ctx: SystemContext, scan: ScanDoc): RaisedAlert | null {
   const kind = scan.replayed
     ? 'replay'
     : scan.fever
@@ -79,30 +76,34 @@ function alertOf(scan: ScanDoc): AlertDoc | null {
         ? 'color'
         : null;
   if (!kind) return null;
-  return {
-    _id: scan._id,
-    scanId: scan._id,
-    kind,
-    scopeAncestors: scan.scopeAncestors,
-    site: scan.site,
-    person: { name: scan.masked.name },
-    color: scan.color,
-    temperature: scan.temperature,
-    at: scan.scannedAt,
-  };
+  return raiseAlert(
+    ctx,
+    {
+      _id: scan._id,
+      scanId: scan._id,
+      kind,
+      scopeAncestors: scan.scopeAncestors,
+      site: scan.site,
+      person: { name: scan.masked.name },
+      color: scan.color,
+      temperature: scan.temperature,
+      at: scan.scannedAt,
+    },
+    { regionCode: scan.regionCode },
+  );
 }
 
-/** The scan and its alert (rule 15) in one write: either both are there, or neither. */
-async function insertScanIn(tx: Tx, scan: ScanDoc): Promise<void> {
+/** The scan, its alert and the alert's push (rule 15) in one write: either all are there, or none. */
+async function insertScanIn(ctx: SystemContext, tx: Tx, scan: ScanDoc): Promise<void> {
   await tx.collection('scans').add({ data: scan });
-  const alert = alertOf(scan);
-  if (alert) await tx.collection('alerts').add({ data: alert });
+  const raised = alertOf(ctx, scan);
+  if (raised) await addAlertIn(tx, raised);
 }
 
 async function insertScan(ctx: RequestContext, scan: ScanDoc): Promise<void> {
   // the common case — no alert — is one plain insert
-  if (!alertOf(scan)) await new Repository<ScanDoc>(ctx.db, 'scans').insert(scan);
-  else await ctx.db.runTransaction((tx: Tx) => insertScanIn(tx, scan));
+  if (!alertOf(ctx, scan)) await new Repository<ScanDoc>(ctx.db, 'scans').insert(scan);
+  else await ctx.db.runTransaction((tx: Tx) => insertScanIn(ctx, tx, scan));
 }
 
 async function answerDuplicate(
@@ -180,6 +181,7 @@ export async function record(
     positionId: position._id,
     scopeAncestors: [...position.ancestors, position._id],
     site: { id: site._id, name: site.name },
+    regionCode: site.regionCode ?? PROVINCE_REGION,
     scanner: { positionId: position._id, role: position.role, name: position.holder.masked?.name ?? '' },
     temperature: params.temperature,
     fever,
@@ -223,6 +225,9 @@ export async function record(
   }
 
   if (!late) await noteActivity(ctx, position, params.location);
+  // the alert's push goes out after the commit (rule 15); what WeChat does not take, pushDispatch retries
+  const raised = alertOf(ctx, scan);
+  if (raised) await pushNow(ctx, [raised.push]);
   return replyOf(scan, false);
 }
 
@@ -360,7 +365,7 @@ async function scanCode(
     `position:${base.positionId}`,
     async (tx, after) => {
       scan = build(after);
-      await insertScanIn(tx, scan);
+      await insertScanIn(ctx, tx, scan);
     },
     { lastReadingAt: at },
   );

@@ -1,11 +1,14 @@
 /**
  * scan.refusal (regulation rule 18): someone at the gate would not be scanned (`refused_scan`), or forced their way
  * in (`forced_entry`). No identity is recorded. Exactly once per scanId, like a scan; a forced entry raises an alert
- * for everyone above the gate (rule 15).
+ * for everyone above the gate and the agencies of its region (rule 15).
  */
 import type { ScanParams, ScanReplies } from '../../../miniprogram/core/contracts/scan.contract';
+import { PROVINCE_REGION } from '../../../miniprogram/core/regions';
+import { pushNow } from '../alerts/push';
+import { addAlertIn, raiseAlert } from '../alerts/raise';
 import type { Tx } from '../cloud';
-import type { AlertDoc, RefusalDoc, ScanDoc } from '../db/documents';
+import type { RefusalDoc, ScanDoc } from '../db/documents';
 import { Repository, isDuplicateKeyError } from '../db/repository';
 import { DomainError } from '../envelope';
 import { epidemicEnded } from '../health/retention';
@@ -49,24 +52,27 @@ export async function refusal(
     positionId: position._id,
     scopeAncestors: [...position.ancestors, position._id],
     site: { id: site._id, name: site.name },
+    regionCode: site.regionCode ?? PROVINCE_REGION,
     scanner: { positionId: position._id, role: position.role, name: position.holder.masked?.name ?? '' },
     reason: params.reason,
     note: params.note ?? null,
     at,
     receivedAt: ctx.now,
   };
+  // a forced entry raises an alert (rule 18), pushed to the agencies of the region after the commit (rule 15)
+  const raised =
+    params.reason === 'forced_entry'
+      ? raiseAlert(
+          ctx,
+          { _id: doc._id, kind: 'forced_entry', scopeAncestors: doc.scopeAncestors, site: doc.site, at },
+          site,
+        )
+      : null;
   try {
-    if (params.reason === 'forced_entry') {
-      const alert: AlertDoc = {
-        _id: doc._id,
-        kind: 'forced_entry',
-        scopeAncestors: doc.scopeAncestors,
-        site: doc.site,
-        at,
-      };
+    if (raised) {
       await ctx.db.runTransaction(async (tx: Tx) => {
         await tx.collection('refusals').add({ data: doc });
-        await tx.collection('alerts').add({ data: alert });
+        await addAlertIn(tx, raised);
       });
     } else {
       await refusals.insert(doc);
@@ -78,5 +84,6 @@ export async function refusal(
     if (!first) throw err;
     return answerDuplicate(ctx, first, params.positionId);
   }
+  if (raised) await pushNow(ctx, [raised.push]);
   return { scanId: doc._id, duplicate: false };
 }

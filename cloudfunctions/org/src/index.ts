@@ -1,7 +1,13 @@
 /** The scanner hierarchy: sites, positions, invitations, applications (API.md `org`). */
 import { orgParams } from '../../../miniprogram/core/contracts/org.contract';
 import { DomainError } from '../../_server/envelope';
-import { applications, applySenior, myApplications, reviewApplication } from '../../_server/org/applications';
+import {
+  applications,
+  applySenior,
+  forwardApplication,
+  myApplications,
+  reviewApplication,
+} from '../../_server/org/applications';
 import { bootstrapInitiator } from '../../_server/org/bootstrap';
 import {
   activate,
@@ -31,6 +37,7 @@ export const main = createFunction({
     applySenior: defineAction(orgParams.applySenior, applySenior),
     applications: defineAction(orgParams.applications, applications),
     reviewApplication: defineAction(orgParams.reviewApplication, reviewApplication),
+    forwardApplication: defineAction(orgParams.forwardApplication, forwardApplication),
     requestActivation: defineAction(orgParams.requestActivation, requestActivation),
     sites: defineAction(orgParams.sites, sites),
     myApplications: defineAction(orgParams.myApplications, myApplications),

@@ -63,10 +63,17 @@ export const orgParams = {
   }),
   applications: v.object({
     actingPositionId: id,
-    status: v.optional(v.oneOf(['pending', 'approved', 'rejected'] as const)),
+    status: v.optional(v.oneOf(['pending', 'forwarded', 'approved', 'rejected'] as const)),
     ...listParams,
   }),
   reviewApplication: v.object({
+    actingPositionId: id,
+    applicationId: id,
+    approve: v.boolean(),
+    comment: v.optional(v.freeText(200)),
+  }),
+  /** v1.1, rule 14: the city bureau's senior forwards a pending application of its city to the province, or rejects it. */
+  forwardApplication: v.object({
     actingPositionId: id,
     applicationId: id,
     approve: v.boolean(),
@@ -112,7 +119,7 @@ export interface OrgReplies {
   applications: {
     items: Array<{
       applicationId: string;
-      status: 'pending' | 'approved' | 'rejected';
+      status: 'pending' | 'forwarded' | 'approved' | 'rejected';
       unitName: string;
       uscc: string;
       siteType: SiteType;
@@ -121,11 +128,14 @@ export interface OrgReplies {
       replacesPositionId?: string;
       /** v1.1 */
       regionCode: string;
+      /** v1.1: the city bureau passed it on (rule 14). */
+      forwarded?: { at: string; by: string; comment: string | null };
       createdAt: string;
     }>;
     next: string | null;
   };
   reviewApplication: { siteId?: string; positionId?: string; inviteCode?: string };
+  forwardApplication: { status: 'forwarded' | 'rejected' };
   requestActivation: Record<string, never>;
   sites: {
     items: Array<{
@@ -179,6 +189,7 @@ export const ORG_ERRORS: Record<OrgAction, readonly ErrorCode[]> = {
   ],
   applications: [...ACTING],
   reviewApplication: [...ACTING, 'NOT_FOUND', 'CONFLICT'],
+  forwardApplication: [...ACTING, 'NOT_FOUND', 'CONFLICT'],
   requestActivation: ['BAD_REQUEST', 'NOT_HOLDER', 'CONFLICT'],
   sites: [...ACTING],
   myApplications: ['BAD_REQUEST', 'NOT_REGISTERED'],

@@ -9,6 +9,17 @@ const id = v.string({ max: 64 });
 export const CREDIT_KINDS = ['concealment', 'false_report'] as const;
 export type CreditKind = (typeof CREDIT_KINDS)[number];
 
+export const ALERT_KINDS = ['fever', 'color', 'replay', 'forced_entry', 'stale_pass'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/** v1.1: an alert is open until handled. */
+export const ALERT_STATUSES = ['open', 'handled'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+/** v1.1 handleAlert: what the agency did about it. */
+export const ALERT_OUTCOMES = ['contacted', 'tested', 'isolated', 'cleared', 'other'] as const;
+export type AlertOutcome = (typeof ALERT_OUTCOMES)[number];
+
 export const recordsParams = {
   scans: v.object({
     actingPositionId: id,
@@ -19,7 +30,31 @@ export const recordsParams = {
     ...listParams,
   }),
   stats: v.object({ actingPositionId: id, from: v.dateTime(), to: v.dateTime() }),
-  alerts: v.object({ actingPositionId: id, ...listParams }),
+  alerts: v.object({
+    actingPositionId: id,
+    /** v1.1 */
+    status: v.optional(v.oneOf(ALERT_STATUSES)),
+    /** v1.1 */
+    kind: v.optional(v.oneOf(ALERT_KINDS)),
+    ...listParams,
+  }),
+  /** v1.1: an agency whose region covers the alert, or the initiator, records what was done; audited. */
+  handleAlert: v.object({
+    actingPositionId: id,
+    alertId: v.string({ max: 64 }),
+    outcome: v.oneOf(ALERT_OUTCOMES),
+    note: v.optional(v.freeText(200)),
+  }),
+  /**
+   * Extension (rule 15): scans, fevers, non-green codes and refusals per city or district for a period — the
+   * initiator over the province, an agency over its region. `regionCode` narrows to one region inside the actor's.
+   */
+  regionStats: v.object({
+    actingPositionId: id,
+    from: v.dateTime(),
+    to: v.dateTime(),
+    regionCode: v.optional(v.string({ min: 6, max: 6, pattern: /^22\d{4}$/ })),
+  }),
   grantReveal: v.object({
     actingPositionId: id,
     granteePositionId: id,
@@ -45,9 +80,6 @@ export const recordsParams = {
  */
 export const GRANT_STATES = ['in_force', 'expired', 'holder_changed'] as const;
 export type GrantState = (typeof GRANT_STATES)[number];
-
-export const ALERT_KINDS = ['fever', 'color', 'replay', 'forced_entry', 'stale_pass'] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export interface ScanItem {
   scanId: string;
@@ -82,8 +114,31 @@ export interface RecordsReplies {
       person?: { name: string };
       color?: Color;
       temperature?: number;
+      /** v1.1 */
+      status: AlertStatus;
+      /** v1.1: present once handled. */
+      handled?: {
+        at: string;
+        outcome: AlertOutcome;
+        note: string | null;
+        by: { positionId: string; name: string };
+      };
     }>;
     next: string | null;
+  };
+  handleAlert: { status: 'handled' };
+  regionStats: {
+    /** The region the figures are for, and its rows: one per city (province) or per district (a city). */
+    regionCode: string;
+    rows: Array<{
+      regionCode: string;
+      name: string;
+      scans: number;
+      fever: number;
+      /** Scans whose code was not green (yellow, orange, red; bw is not a colour of risk). */
+      nonGreen: number;
+      refusals: number;
+    }>;
   };
   grantReveal: { grantId: string };
   reveal: { name: string; idNumber: string; phone: string };
@@ -122,6 +177,8 @@ export const RECORDS_ERRORS: Record<RecordsAction, readonly ErrorCode[]> = {
   scans: [...ACTING],
   stats: [...ACTING],
   alerts: [...ACTING],
+  handleAlert: [...ACTING, 'NOT_FOUND', 'CONFLICT'],
+  regionStats: [...ACTING],
   grantReveal: [...ACTING, 'CONFLICT'],
   reveal: [...ACTING, 'NO_GRANT', 'NOT_FOUND'],
   flagCredit: [...ACTING, 'NOT_FOUND'],
