@@ -10,3 +10,11 @@ export const BACKEND: BackendSettings = {
   localCloudUrl: 'http://127.0.0.1:3900',
   devOpenid: 'dev-citizen',
 };
+
+/**
+ * The subscribe-message template of alert pushes (rule 15: 平台推送), which the agency's desk asks the user to accept
+ * (wx.requestSubscribeMessage). It must be the template id the cloud functions send with, their JXM_PUSH_TEMPLATE_ID:
+ * production replaces this placeholder with the id chosen in the mini-program's console (订阅消息). The placeholder is
+ * the local cloud's own template id (LOCAL_PUSH_TEMPLATE), so that development and the page tests agree.
+ */
+export const PUSH_TEMPLATE_ID = 'local-alert-template';

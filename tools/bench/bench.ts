@@ -15,10 +15,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { hmacSha256Hex, keyRingFromEnv, unseal } from '../../cloudfunctions/_server/privacy/personal-data';
-import { INITIATOR_POSITION_ID } from '../../cloudfunctions/_server/org/bootstrap';
+import { INITIATOR_POSITION_ID, ROOT_SITE_ID } from '../../cloudfunctions/_server/org/bootstrap';
+import { regionPrefix } from '../../miniprogram/core/regions';
+import type { Doc } from '../local-cloud/db/store';
 import { checkCode, parseCode, renderCode } from '../../miniprogram/core/dynamic-code';
 import { REPO_ROOT, startLocalCloud, type LocalCloud } from '../local-cloud/local-cloud';
-import { FULL, QUICK, seedPersons, seedScans, seedTree, syntheticIdentity } from './seed';
+import { FULL, QUICK, benchRegionOf, seedPersons, seedScans, seedTree, syntheticIdentity } from './seed';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -26,6 +28,30 @@ const SIZE = quick ? QUICK : FULL;
 const LIVE_SCANS = quick ? 500 : 2000;
 const CONCURRENT_CLIENTS = 8;
 const INITIATOR = 'bench-initiator';
+
+/** A records list read page after page (20 a page, up to 50 pages): the first page's time and the last one's. */
+async function timePages(cloud: LocalCloud, body: Record<string, unknown>, openid: string) {
+  const timings: number[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < 50; page++) {
+    const t = performance.now();
+    const reply: { ok: boolean; data?: { next: string | null } } = await post(
+      cloud,
+      'records',
+      { ...body, limit: 20, ...(cursor ? { cursor } : {}) },
+      openid,
+    );
+    timings.push(performance.now() - t);
+    if (!reply.ok) throw new Error(`records.${String(body.action)} failed: ${JSON.stringify(reply)}`);
+    cursor = reply.data?.next ?? null;
+    if (!cursor) break;
+  }
+  return {
+    firstPageMs: Math.round(timings[0] * 100) / 100,
+    page50Ms: Math.round(timings[timings.length - 1] * 100) / 100,
+    pages: timings.length,
+  };
+}
 
 type Stats = { n: number; medianMs: number; p95Ms: number; p99Ms: number; maxMs: number; perSecond: number };
 
@@ -125,22 +151,23 @@ async function main(): Promise<void> {
       scansPerSecond: Math.round(SIZE.scans / ((performance.now() - t) / 1000)),
     };
 
-    // a live site and scanners, built through the API
-    const site = await must<{ siteId: string }>(
-      cloud,
-      'org',
-      {
-        action: 'createSite',
-        actingPositionId: INITIATOR_POSITION_ID,
-        name: '长春站',
-        type: 'station',
-        address: '长春',
-        location: { latitude: 43.9, longitude: 125.3 },
-      },
-      INITIATOR,
-    );
+    // live sites and their scanners, built through the API: one senior per site (API.md v1.1), one gate each
     const scanners: Array<{ id: string; openid: string }> = [];
     for (let i = 0; i < CONCURRENT_CLIENTS; i++) {
+      const site = await must<{ siteId: string }>(
+        cloud,
+        'org',
+        {
+          action: 'createSite',
+          actingPositionId: INITIATOR_POSITION_ID,
+          name: `长春站${i + 1}号口`,
+          type: 'station',
+          address: '长春',
+          location: { latitude: 43.9, longitude: 125.3 },
+          regionCode: '220104',
+        },
+        INITIATOR,
+      );
       const openid = `bench-scanner-${i}`;
       const who = syntheticIdentity(900_000 + i);
       await must(cloud, 'citizen', { action: 'register', ...who }, openid);
@@ -235,29 +262,49 @@ async function main(): Promise<void> {
       ['initiator', INITIATOR_POSITION_ID],
     ] as const) {
       const openid = role === 'initiator' ? INITIATOR : `seed-${positionId}`;
-      const timings: number[] = [];
-      let cursor: string | null = null;
-      let first = 0;
-      for (let page = 0; page < 50; page++) {
-        const t = performance.now();
-        const reply: { ok: boolean; data?: { next: string | null } } = await post(
-          cloud,
-          'records',
-          { action: 'scans', actingPositionId: positionId, limit: 20, ...(cursor ? { cursor } : {}) },
-          openid,
-        );
-        timings.push(performance.now() - t);
-        if (page === 0) first = timings[0];
-        cursor = reply.data?.next ?? null;
-        if (!cursor) break;
-      }
-      pages[role] = {
-        firstPageMs: Math.round(first * 100) / 100,
-        page50Ms: Math.round(timings[timings.length - 1] * 100) / 100,
-        pages: timings.length,
-      };
+      pages[role] = await timePages(cloud, { action: 'scans', actingPositionId: positionId }, openid);
     }
     results.recordsScans = pages;
+
+    // records.alerts of an agency (有关部门, rule 15): a city's and a district's, over the alerts of the seeded
+    // fevers (one scan in 97), through the regionPrefixes index; every page, and the open ones only
+    const agencies: Record<string, unknown> = {};
+    const district = benchRegionOf(0);
+    for (const [label, prefix] of [
+      ['city', regionPrefix(district).slice(0, 4)],
+      ['district', regionPrefix(district)],
+    ] as const) {
+      const positionId = `seed-agency-${label}`;
+      cloud.store.insert('positions', {
+        _id: positionId,
+        role: 'agency',
+        siteId: ROOT_SITE_ID,
+        parentId: INITIATOR_POSITION_ID,
+        ancestors: [INITIATOR_POSITION_ID],
+        regionPrefix: prefix,
+        holder: {
+          openid: `seed-${positionId}`,
+          personId: null,
+          name: null,
+          phone: null,
+          masked: { name: '赵*', phone: '139****0000' },
+        },
+        status: 'active',
+        disabledReason: null,
+        currentInviteId: null,
+        lastActiveAt: new Date(),
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      } as unknown as Doc);
+      const body = { action: 'alerts', actingPositionId: positionId };
+      agencies[label] = {
+        region: prefix,
+        alertsInRegion: cloud.store.find('alerts', { regionPrefixes: prefix }).docs.length,
+        all: await timePages(cloud, body, `seed-${positionId}`),
+        open: await timePages(cloud, { ...body, status: 'open' }, `seed-${positionId}`),
+      };
+    }
+    results.recordsAlertsAgency = agencies;
 
     // citizen.code, and checking the code it draws against the stored seeds as scan.record does
     const codeTimes: number[] = [];
@@ -364,6 +411,7 @@ async function main(): Promise<void> {
   );
   out(`  QR verification (in the function)         ${qr.medianMs} ms   ${qr.p95Ms} ms  ${qr.p99Ms} ms`);
   out(`  records.scans pages: ${JSON.stringify(results.recordsScans)}`);
+  out(`  records.alerts of an agency: ${JSON.stringify(results.recordsAlertsAgency)}`);
   out(`  importRiskList: ${JSON.stringify(results.importRiskList)}`);
   out(`  silentSweep: ${JSON.stringify(results.silentSweep)}`);
   out(

@@ -13,6 +13,8 @@ import {
   newSeed,
   seal,
 } from '../../cloudfunctions/_server/privacy/personal-data';
+import { regionPrefixes } from '../../miniprogram/core/regions';
+import { JILIN_REGION_LIST } from '../../miniprogram/core/regions.data';
 import type { Doc } from '../local-cloud/db/store';
 import type { LocalCloud } from '../local-cloud/local-cloud';
 
@@ -44,6 +46,14 @@ export function syntheticIdentity(n: number): { name: string; idNumber: string; 
 }
 
 type Progress = (label: string, done: number, total: number) => void;
+
+/** Jilin's districts and counties (codes not ending in 00): the bench's unit sites lie in them in turn. */
+const DISTRICTS = JILIN_REGION_LIST.map(([code]) => code).filter((code) => !code.endsWith('00'));
+
+/** The region of the bench's unit site s (and of its child sites): 220102, 220103, … in turn. */
+export function benchRegionOf(unit: number): string {
+  return DISTRICTS[unit % DISTRICTS.length];
+}
 
 function inBatches(
   cloud: LocalCloud,
@@ -135,7 +145,7 @@ export function seedTree(cloud: LocalCloud, size: ProvinceSize, progress: Progre
       createdAt: new Date(now - 30 * 24 * 3600_000),
       updatedAt: new Date(now),
     } as unknown as Doc);
-  const site = (id: string, parent: string, ancestors: string[]) =>
+  const site = (id: string, parent: string, ancestors: string[], regionCode: string) =>
     cloud.store.insert('sites', {
       _id: id,
       name: `站点${id.slice(5)}`,
@@ -145,6 +155,8 @@ export function seedTree(cloud: LocalCloud, size: ProvinceSize, progress: Progre
       radiusM: 1000,
       parentSiteId: parent,
       ancestors,
+      lineage: [...ancestors, id],
+      regionCode,
       uscc: null,
       createdAt: new Date(now),
       createdBy: null,
@@ -153,8 +165,9 @@ export function seedTree(cloud: LocalCloud, size: ProvinceSize, progress: Progre
   cloud.store.transaction(() => {
     for (let s = 0; s < seniors; s++) {
       const unit = `site-${s}`;
-      site(unit, ROOT_SITE_ID, [ROOT_SITE_ID]);
-      for (let c = 1; c < sitesPerSenior; c++) site(`site-${s}-${c}`, unit, [ROOT_SITE_ID, unit]);
+      site(unit, ROOT_SITE_ID, [ROOT_SITE_ID], benchRegionOf(s));
+      for (let c = 1; c < sitesPerSenior; c++)
+        site(`site-${s}-${c}`, unit, [ROOT_SITE_ID, unit], benchRegionOf(s));
     }
   });
   progress('seeding sites', seniors * sitesPerSenior, seniors * sitesPerSenior);
@@ -199,7 +212,10 @@ export function seedTree(cloud: LocalCloud, size: ProvinceSize, progress: Progre
   };
 }
 
-/** Scans spread over the ordinary scanners, the persons and the last 30 days; one in 97 with a fever. */
+/**
+ * Scans spread over the ordinary scanners, the persons and the last 30 days; one in 97 with a fever, which raised
+ * its alert (with the region prefixes of its site, every other one handled).
+ */
 export function seedScans(
   cloud: LocalCloud,
   count: number,
@@ -211,11 +227,31 @@ export function seedScans(
   inBatches(cloud, count, 'seeding scans', progress, (k) => {
     const scope = tree.ordinaryScopes[k % tree.ordinaryScopes.length];
     const fever = k % 97 === 0;
+    const unit = k % 50;
+    const site = { id: `site-${unit}`, name: `站点${unit}` };
+    const scannedAt = new Date(now - 30 * 24 * 3600_000 + (k / count) * 30 * 24 * 3600_000);
+    if (fever) {
+      cloud.store.insert('alerts', {
+        _id: `seed-${k}`,
+        scanId: `seed-${k}`,
+        kind: 'fever',
+        scopeAncestors: scope,
+        regionPrefixes: regionPrefixes(benchRegionOf(unit)),
+        site,
+        person: { name: '张*' },
+        color: 'yellow',
+        temperature: 37.8,
+        at: scannedAt,
+        status: k % 2 === 0 ? 'open' : 'handled',
+        handled: null,
+      } as unknown as Doc);
+    }
     cloud.store.insert('scans', {
       _id: `seed-${k}`,
       positionId: scope[scope.length - 1],
       scopeAncestors: scope,
-      site: { id: `site-${k % 50}`, name: `站点${k % 50}` },
+      site,
+      regionCode: benchRegionOf(unit),
       scanner: { positionId: scope[scope.length - 1], role: 'ordinary', name: '李*' },
       personId: `seed-person-${k % persons}`,
       guest: null,
@@ -226,7 +262,7 @@ export function seedScans(
       decision: fever ? 'deny' : 'allow',
       qr: null,
       replayed: false,
-      scannedAt: new Date(now - 30 * 24 * 3600_000 + (k / count) * 30 * 24 * 3600_000),
+      scannedAt,
       receivedAt: new Date(now),
     } as unknown as Doc);
   });

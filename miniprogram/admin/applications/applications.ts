@@ -1,26 +1,19 @@
 /**
- * 高级扫码员申请的审核 (rules 9, 13, 14): the initiator reviews pending applications and, on approval, hands the
- * invite code to the applicant. (A unit applies on admin/apply, reached from the code page.)
+ * 高级扫码员申请的审核 (rules 9, 13, 14): the initiator reviews the applications waiting — sent straight to the
+ * province (待审核) or forwarded by a city's 市政务服务局 with its comment (已转报) — and, on approval, hands the invite
+ * code to the applicant. (A unit applies on admin/apply, reached from the code page.)
  */
-import type { OrgReplies } from '../../core/contracts/org.contract';
-import { SITE_TYPE_NAMES as SITE_TYPE_LABELS } from '../../core/org';
-import { shanghaiClock } from '../../core/views/health-code.view';
+import { reviewRow, type ReviewRow } from '../core/applications.view';
 import { callCloud } from '../../services/cloud';
 
-type Application = OrgReplies['applications']['items'][number];
-
-const rowOf = (a: Application) => ({
-  id: a.applicationId,
-  title: `${a.unitName}（${a.uscc}）`,
-  detail: `${SITE_TYPE_LABELS[a.siteType]} · 申请人 ${a.applicant.name} ${a.applicant.phone}${a.replacesPositionId ? ' · 更换申请' : ''}`,
-  when: shanghaiClock(new Date(a.createdAt)),
-  letter: a.letter ?? '',
-});
+/** The applications the province reviews: those sent to it, and those a city bureau forwarded. */
+type Waiting = 'pending' | 'forwarded';
 
 Component({
   data: {
     actingPositionId: '',
-    rows: [] as ReturnType<typeof rowOf>[],
+    status: 'pending' as Waiting,
+    rows: [] as ReviewRow[],
     /** The reviewer's comment on each application, by id (sent with 通过 or 驳回). */
     comments: {} as Record<string, string>,
     inviteCode: '',
@@ -32,16 +25,20 @@ Component({
       this.setData({ actingPositionId: query.positionId ?? '' });
       void this.loadPending();
     },
+    onStatus(e: WechatMiniprogram.CustomEvent<{ value: Waiting }>) {
+      this.setData({ status: e.detail.value, rows: [], message: '' });
+      void this.loadPending();
+    },
     async loadPending() {
       const reply = await callCloud('org', 'applications', {
         actingPositionId: this.data.actingPositionId,
-        status: 'pending',
+        status: this.data.status,
       });
       if (!reply.ok) {
         this.setData({ message: reply.error.message });
         return;
       }
-      this.setData({ rows: reply.data.items.map(rowOf) });
+      this.setData({ rows: reply.data.items.map(reviewRow) });
     },
     onComment(e: WechatMiniprogram.CustomEvent<{ value: string }, Record<string, never>, { id: string }>) {
       this.setData({ [`comments.${e.currentTarget.dataset.id}`]: e.detail.value });
@@ -62,7 +59,10 @@ Component({
         ...(comment ? { comment } : {}),
       });
       if (!reply.ok) {
-        this.setData({ message: reply.error.message });
+        // decided meanwhile (another reviewer): the list as it is now
+        const stale = reply.error.code === 'CONFLICT';
+        this.setData({ message: stale ? '该申请已处理' : reply.error.message });
+        if (stale) await this.loadPending();
         return;
       }
       this.setData({

@@ -1,5 +1,5 @@
 /** How an alert reads in a list (rule 15): what happened, to whom (masked), where, and the reading. Pure. */
-import type { AlertKind, RecordsReplies } from '../../core/contracts/records.contract';
+import type { AlertKind, AlertOutcome, RecordsReplies } from '../../core/contracts/records.contract';
 import { COLOR_NAMES } from '../../core/health-code.rules';
 
 export const ALERT_KIND_NAMES: Record<AlertKind, string> = {
@@ -8,6 +8,15 @@ export const ALERT_KIND_NAMES: Record<AlertKind, string> = {
   replay: '疑似截图转发',
   forced_entry: '强行闯入',
   stale_pass: '离线通行证过期',
+};
+
+/** What an agency did about an alert (API.md v1.1 `handleAlert`), in the order the handling form offers them. */
+export const ALERT_OUTCOME_NAMES: Record<AlertOutcome, string> = {
+  contacted: '已联系',
+  tested: '已核酸检测',
+  isolated: '已隔离',
+  cleared: '已排除',
+  other: '其他',
 };
 
 type AlertItem = RecordsReplies['alerts']['items'][number];

@@ -221,3 +221,42 @@ export function myApplicationRow(a: Mine): MyApplicationRow {
     canClaim: a.status === 'approved',
   };
 }
+
+type Application = OrgReplies['applications']['items'][number];
+
+/** One application as its reviewer sees it: the initiator (admin/applications) or the city bureau (admin/bureau). */
+export interface ReviewRow {
+  id: string;
+  title: string;
+  detail: string;
+  /** Where the unit lies: 吉林省 · 长春市 · 朝阳区. */
+  region: string;
+  when: string;
+  letter: string;
+  /** The city bureau passed it on (rule 14): 长春市政务服务局 已转报：<comment>; empty otherwise. */
+  forwarded: string;
+  forwardedAt: string;
+}
+
+export function reviewRow(a: Application): ReviewRow {
+  return {
+    id: a.applicationId,
+    title: `${a.unitName}（${a.uscc}）`,
+    detail: `${SITE_TYPE_NAMES[a.siteType]} · 申请人 ${a.applicant.name} ${a.applicant.phone}${a.replacesPositionId ? ' · 更换申请' : ''}`,
+    region: regionPath(a.regionCode).join(' · ') || a.regionCode,
+    when: minute(a.createdAt),
+    letter: a.letter ?? '',
+    forwarded: a.forwarded ? `${a.forwarded.by} 已转报：${a.forwarded.comment || '未附意见'}` : '',
+    forwardedAt: a.forwarded ? `转报于 ${minute(a.forwarded.at)}` : '',
+  };
+}
+
+/** What the city bureau's page says when the server refused a decision; `stale`: someone decided it first. */
+export function forwardRefusal(error: { code: string; message: string; fields?: FieldErrors }): {
+  message: string;
+  stale: boolean;
+} {
+  if (error.code === 'CONFLICT') return { message: '该申请已处理', stale: true };
+  if (error.fields?.comment) return { message: '意见最多200字，不能含控制字符', stale: false };
+  return { message: error.message, stale: false };
+}

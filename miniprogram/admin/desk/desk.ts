@@ -1,7 +1,8 @@
 /**
  * 省级工作台: the initiator's desk for the provincial office's duties — authorising reveals (rule 11), acting on one
  * person and the risk list (rule 4), credit flags (rule 17), senior applications (rules 9, 13) — each a page of its
- * own, one tap from here. Shows how many applications wait.
+ * own, one tap from here. Shows how many applications wait. The alerts of the province are handled on the agencies'
+ * desk (admin/agency), which the initiator may use as well (API.md v1.1 `handleAlert`, `regionStats`).
  */
 import { callCloud } from '../../services/cloud';
 
@@ -12,6 +13,7 @@ const PAGES = {
   riskList: '/admin/desk/risk-list/risk-list',
   applications: '/admin/applications/applications',
   records: '/admin/records/records',
+  alerts: '/admin/agency/agency',
 } as const;
 
 /** Applications counted on the desk: one page; more reads as "100+". */
@@ -28,18 +30,22 @@ Component({
       this.setData({ positionId: query.positionId ?? '' });
       void this.countPending();
     },
+    /** Both wait for the province: sent to it (pending), and forwarded by a city bureau (rule 14). */
     async countPending() {
-      const reply = await callCloud('org', 'applications', {
-        actingPositionId: this.data.positionId,
-        status: 'pending',
-        limit: PENDING_PAGE,
-      });
-      if (!reply.ok) {
-        this.setData({ message: reply.error.message });
-        return;
+      const count = (status: 'pending' | 'forwarded') =>
+        callCloud('org', 'applications', { actingPositionId: this.data.positionId, status, limit: PENDING_PAGE });
+      const replies = await Promise.all([count('pending'), count('forwarded')]);
+      let n = 0;
+      let more = false;
+      for (const reply of replies) {
+        if (!reply.ok) {
+          this.setData({ message: reply.error.message });
+          return;
+        }
+        n += reply.data.items.length;
+        more = more || reply.data.next !== null;
       }
-      const n = reply.data.items.length;
-      this.setData({ pending: n === 0 ? '暂无待审核' : `${n}${reply.data.next ? '+' : ''} 件待审核` });
+      this.setData({ pending: n === 0 ? '暂无待审核' : `${n}${more ? '+' : ''} 件待审核` });
     },
     open(
       e: WechatMiniprogram.CustomEvent<
