@@ -452,6 +452,13 @@ describe('figures per region (rule 15)', () => {
       ...period(),
     });
     expect(codeOf(outside)).toBe('FORBIDDEN');
+    const unknown = await records(tree.initiator, {
+      action: 'regionStats',
+      actingPositionId: tree.initiator.id,
+      regionCode: '229999',
+      ...period(),
+    });
+    expect(unknown.body.error).toMatchObject({ code: 'BAD_REQUEST', fields: { regionCode: 'format' } });
   });
 });
 

@@ -8,6 +8,7 @@ import type { RecordsParams, RecordsReplies } from '../../../miniprogram/core/co
 import { ROLES } from '../../../miniprogram/core/org';
 import {
   PROVINCE_REGION,
+  isJilinRegion,
   regionChildren,
   regionCovers,
   regionName,
@@ -127,6 +128,8 @@ export async function regionStats(
     throw new DomainError('BAD_REQUEST', undefined, { to: 'range' });
   const own = actor.role === 'agency' ? agencyPrefix(actor).padEnd(6, '0') : PROVINCE_REGION;
   const region = params.regionCode ?? own;
+  if (!isJilinRegion(region))
+    throw new DomainError('BAD_REQUEST', '地区代码不是吉林省的行政区划代码', { regionCode: 'format' });
   if (!regionCovers(own, region)) throw new DomainError('FORBIDDEN');
   const root = actor.ancestors[0] ?? actor._id;
   const prefix = regionPrefix(region);
