@@ -12,9 +12,7 @@ export const BACKEND: BackendSettings = {
 };
 
 /**
- * The subscribe-message template of alert pushes (rule 15: 平台推送), which the agency's desk asks the user to accept
- * (wx.requestSubscribeMessage). It must be the template id the cloud functions send with, their JXM_PUSH_TEMPLATE_ID:
- * production replaces this placeholder with the id chosen in the mini-program's console (订阅消息). The placeholder is
- * the local cloud's own template id (LOCAL_PUSH_TEMPLATE), so that development and the page tests agree.
+ * Alert pushes' subscribe-message template (rule 15), asked for on admin/agency. Must equal the functions'
+ * JXM_PUSH_TEMPLATE_ID: production puts the console's template id here; this placeholder is the local cloud's.
  */
 export const PUSH_TEMPLATE_ID = 'local-alert-template';

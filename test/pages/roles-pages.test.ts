@@ -18,7 +18,7 @@ import {
   until,
   type PageInstance,
 } from './harness';
-import { exists, orgCall, textAt } from './hierarchy-helpers';
+import { exists, orgCall, scannerAt, siteBy, textAt } from './hierarchy-helpers';
 
 let cloud: LocalCloud;
 let world: World;
@@ -73,7 +73,7 @@ describe('scanner/roles: the pages of each role', () => {
   async function offered(openid: string, positionId: string) {
     const p = await openRoles(openid);
     const pages: Record<string, string> = {};
-    for (const key of ['duty', 'desk', 'manage', 'sites', 'records', 'ask']) {
+    for (const key of ['duty', 'desk', 'agency', 'bureau', 'manage', 'sites', 'records', 'ask']) {
       if (!exists(p, `#${key}-${positionId}`)) continue;
       if (key === 'duty' || key === 'ask') {
         pages[key] = textAt(p, `#${key}-${positionId}`);
@@ -119,6 +119,41 @@ describe('scanner/roles: the pages of each role', () => {
       duty: '上岗扫码',
       records: `/admin/records/records?positionId=${ordinary}`,
     });
+  });
+
+  it('should offer an agency its desk only: it scans nothing and sees no scan lists (rule 15)', async () => {
+    const site = await siteBy(cloud, world.initiator, '长春市卫生健康委员会', 'gov', {
+      regionCode: '220100',
+    });
+    const agency = await scannerAt(cloud, world.initiator, site, 'agency', 'rolespage-agency');
+    const p = await openRoles(agency.openid);
+    expect(textAt(p, `#role-${agency.id}`)).toContain('有关部门 · 长春市卫生健康委员会');
+    expect(textAt(p, `#agency-${agency.id}`)).toBe('有关部门工作台');
+    closePage(p);
+    page = null;
+    expect(await offered(agency.openid, agency.id)).toEqual({
+      agency: `/admin/agency/agency?positionId=${agency.id}`,
+    });
+  });
+
+  it('should offer the senior of a city bureau the applications to forward, with a senior’s pages (rule 14)', async () => {
+    const site = await siteBy(cloud, world.initiator, '长春市政务服务局', 'city_bureau', {
+      regionCode: '220100',
+    });
+    const senior = await scannerAt(cloud, world.initiator, site, 'senior', 'rolespage-bureau');
+    const p = await openRoles(senior.openid);
+    expect(textAt(p, `#bureau-${senior.id}`)).toBe('市政务服务局：申请转报');
+    closePage(p);
+    page = null;
+    expect(await offered(senior.openid, senior.id)).toEqual({
+      duty: '上岗扫码',
+      bureau: `/admin/bureau/bureau?positionId=${senior.id}`,
+      manage: `/admin/tree/tree?positionId=${senior.id}`,
+      sites: `/admin/sites/sites?positionId=${senior.id}`,
+      records: `/admin/records/records?positionId=${senior.id}`,
+    });
+    // an ordinary senior has no such desk
+    expect(await offered(world.senior.openid, world.senior.id)).not.toHaveProperty('bureau');
   });
 });
 

@@ -279,8 +279,8 @@ describe('admin/my-applications: where each stands', () => {
       });
     await review(refused, false, '材料不全，请补充加盖公章的申请表');
     await review(approved, true);
-    // the city bureau's forwarding (API.md v1.1 forwardApplication) comes with the bureau's pages: written here as
-    // that action writes it
+    // the city bureau's forwarding (API.md v1.1 forwardApplication; through its page in city-bureau.test.ts): written
+    // here as that action writes it
     const doc = cloud.store.get('applications', forwarded)!.doc;
     cloud.store.replace('applications', doc, {
       ...doc,
@@ -295,7 +295,7 @@ describe('admin/my-applications: where each stands', () => {
     expect(row(pending)).toContain('长春市丁局');
     expect(row(pending)).toContain('待审核');
     expect(row(forwarded)).toContain('已转报省级审核');
-    expect(row(forwarded)).toContain('市政务服务局已审核并转报，等待省政数局审核。意见：材料齐全，同意转报');
+    expect(row(forwarded)).toContain('已由市政务服务局转报，等待省政数局审核。意见：材料齐全，同意转报');
     expect(row(approved)).toContain('已通过');
     expect(row(approved)).toContain('请在72小时内认领');
     expect(row(refused)).toContain('未通过');

@@ -138,6 +138,32 @@ describe('admin/sites: a new site', () => {
   });
 });
 
+describe('admin/sites: a city bureau (rule 14)', () => {
+  it('should offer the initiator 市政务服务局 among the types, and create one in its city', async () => {
+    const p = await openSites(world.initiator);
+    await tap(p, '#new-site');
+    expect(textAt(p, '#type-city_bureau')).toBe('市政务服务局');
+    phone.chosenPlace = { ...PLACE, name: '长春市政务服务局' };
+    await tap(p, '#pick-place');
+    await tap(p, '#type-city_bureau');
+    await type(p, '#site-region', '220100');
+    await tap(p, '#create-site');
+    await until(() => textOf(p).includes('已创建站点：长春市政务服务局'), 'the new site');
+    expect(cloud.store.find('sites', { name: '长春市政务服务局' }).docs[0]).toMatchObject({
+      type: 'city_bureau',
+      regionCode: '220100',
+    });
+    expect(textOf(p)).toContain('长春市政务服务局（市政务服务局）');
+  });
+
+  it('should not offer it to a senior', async () => {
+    const p = await openSites(world.senior);
+    await tap(p, '#new-site');
+    expect(exists(p, '#type-village')).toBe(true);
+    expect(exists(p, '#type-city_bureau')).toBe(false);
+  });
+});
+
 describe('admin/sites: the sites below', () => {
   it('should list a site’s children, and keep a new one within that site’s region', async () => {
     const p = await openSites(world.senior);

@@ -104,6 +104,33 @@ describe('admin/tree: new scanners', () => {
     expect(exists(p, '#create-position')).toBe(false);
     expect(textOf(p)).toContain('暂无下级扫码员');
   });
+
+  it('should let the initiator create an agency (有关部门) at a chosen site and list it (rule 15)', async () => {
+    const health = await siteBy(cloud, world.initiator, '长春市卫生健康委员会（树）', 'gov', {
+      regionCode: '220100',
+    });
+    const p = await openTree(world.initiator);
+    await until(() => exists(p, `#site-${health}`), 'the sites to choose from');
+    // the initiator's roles: a unit's senior, and an agency
+    expect(textAt(p, '#role-senior')).toBe('高级扫码员');
+    expect(textAt(p, '#role-agency')).toBe('有关部门');
+    await tap(p, `#site-${health}`);
+    await tap(p, '#role-agency');
+    expect(classOf(p, '#role-agency')).toContain('chip--on');
+    const holder = personOf(5103);
+    await type(p, '#holder-name', holder.name);
+    await type(p, '#holder-phone', holder.phone);
+    await tap(p, '#create-position');
+    await until(() => exists(p, '#invite'), 'the invite code');
+    expect(textAt(p, '#invite')).toContain(`有关部门 ${holder.name} · 长春市卫生健康委员会（树）`);
+    const [agency] = cloud.store.find('positions', { siteId: health }).docs;
+    expect(agency).toMatchObject({ role: 'agency', status: 'pending' });
+    await until(() => exists(p, `#row-${agency!._id}`), 'the new row');
+    const row = textAt(p, `#row-${agency!._id}`);
+    expect(row).toContain(`有关部门 ${holder.name[0]}*`);
+    expect(row).toContain('长春市卫生健康委员会（树）');
+    expect(row).toContain('待认领');
+  });
 });
 
 describe('admin/tree: replace, disable, activate', () => {

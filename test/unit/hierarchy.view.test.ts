@@ -70,16 +70,28 @@ describe('subordinateRows', () => {
 });
 
 describe('identityRowOf', () => {
-  const identity = (role: 'initiator' | 'senior' | 'intermediate' | 'ordinary', type = 'station') => ({
+  const identity = (
+    role: 'initiator' | 'senior' | 'intermediate' | 'ordinary' | 'agency',
+    type = 'station',
+  ) => ({
     positionId: 'p',
     role,
     status: 'active' as const,
     site: { id: 's', name: '长春站', type: type as 'station' },
   });
   const pages = (row: ReturnType<typeof identityRowOf>) =>
-    (['canScan', 'canManage', 'canSites', 'canRecords', 'canDesk', 'canRequest'] as const).filter(
-      (k) => row[k],
-    );
+    (
+      [
+        'canScan',
+        'canManage',
+        'canSites',
+        'canRecords',
+        'canDesk',
+        'canAgency',
+        'canBureau',
+        'canRequest',
+      ] as const
+    ).filter((k) => row[k]);
 
   it('should offer each role the pages it uses', () => {
     expect(pages(identityRowOf(identity('initiator', 'gov')))).toEqual([
@@ -97,6 +109,22 @@ describe('identityRowOf', () => {
     expect(pages(identityRowOf(identity('intermediate')))).toEqual(['canScan', 'canManage', 'canRecords']);
     expect(pages(identityRowOf(identity('intermediate', 'village')))).toContain('canSites');
     expect(pages(identityRowOf(identity('ordinary')))).toEqual(['canScan', 'canRecords']);
+  });
+
+  it('should offer an agency its desk only, and a city bureau’s senior the applications to forward', () => {
+    // rule 15: an agency scans nothing and sees no scan lists (ROLE_CANNOT_SCAN, FORBIDDEN)
+    expect(pages(identityRowOf(identity('agency', 'gov')))).toEqual(['canAgency']);
+    expect(pages(identityRowOf({ ...identity('agency'), status: 'disabled' }))).toEqual(['canRequest']);
+    // rule 14
+    expect(pages(identityRowOf(identity('senior', 'city_bureau')))).toEqual([
+      'canScan',
+      'canManage',
+      'canSites',
+      'canRecords',
+      'canBureau',
+    ]);
+    expect(pages(identityRowOf(identity('intermediate', 'city_bureau')))).not.toContain('canBureau');
+    expect(pages(identityRowOf({ ...identity('senior', 'city_bureau'), status: 'pending' }))).toEqual([]);
   });
 
   it('should offer a disabled identity only the request for activation', () => {

@@ -31,7 +31,11 @@ import {
 import { revealRefusal } from '../core/records.view';
 
 type Tab = 'open' | 'handled' | 'regions';
-type IndexTap = WechatMiniprogram.CustomEvent<Record<string, never>, Record<string, never>, { index: number }>;
+type IndexTap = WechatMiniprogram.CustomEvent<
+  Record<string, never>,
+  Record<string, never>,
+  { index: number }
+>;
 type ValueTap<T> = WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { value: T }>;
 
 Component({
@@ -86,7 +90,11 @@ Component({
         });
         return;
       }
-      this.setData({ actingPositionId: identity.positionId, role: identity.role, title: deskTitle(identity) });
+      this.setData({
+        actingPositionId: identity.positionId,
+        role: identity.role,
+        title: deskTitle(identity),
+      });
       await Promise.all([this.loadAlerts(true), this.countOpen()]);
     },
     /** The list of the tab's status and the chosen kind: the first page, or the next one. */

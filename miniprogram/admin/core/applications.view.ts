@@ -206,7 +206,7 @@ function progressOf(a: Mine): string {
     return `${minute(at)} 未予通过。${comment ? `意见：${comment}` : '未附意见。'}`;
   }
   if (a.status === 'forwarded')
-    return `${minute(a.forwarded?.at ?? a.createdAt)} 市政务服务局已审核并转报，等待省政数局审核。${a.forwarded?.comment ? `意见：${a.forwarded.comment}` : ''}`;
+    return `${minute(a.forwarded?.at ?? a.createdAt)} 已由市政务服务局转报，等待省政数局审核。${a.forwarded?.comment ? `意见：${a.forwarded.comment}` : ''}`;
   return '等待审核：市政务服务局或省政数局审核后，结果将在这里显示。';
 }
 

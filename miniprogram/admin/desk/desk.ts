@@ -33,7 +33,11 @@ Component({
     /** Both wait for the province: sent to it (pending), and forwarded by a city bureau (rule 14). */
     async countPending() {
       const count = (status: 'pending' | 'forwarded') =>
-        callCloud('org', 'applications', { actingPositionId: this.data.positionId, status, limit: PENDING_PAGE });
+        callCloud('org', 'applications', {
+          actingPositionId: this.data.positionId,
+          status,
+          limit: PENDING_PAGE,
+        });
       const replies = await Promise.all([count('pending'), count('forwarded')]);
       let n = 0;
       let more = false;

@@ -20,7 +20,7 @@ export interface IdentityRow {
   status: string;
   active: boolean;
   disabled: boolean;
-  /** 上岗扫码: every scanning role (not the initiator, rule 7). */
+  /** 上岗扫码: every scanning role (not the initiator, rule 7; not an agency). */
   canScan: boolean;
   /** 下级管理: a role that creates positions. */
   canManage: boolean;
@@ -30,6 +30,10 @@ export interface IdentityRow {
   canRecords: boolean;
   /** 省级工作台: the initiator. */
   canDesk: boolean;
+  /** 有关部门工作台 (rule 15). */
+  canAgency: boolean;
+  /** 市政务服务局：申请转报 (rule 14): the senior of a city bureau. */
+  canBureau: boolean;
   /** 申请激活 (rule 10): a disabled position asks its superior. */
   canRequest: boolean;
 }
@@ -43,15 +47,17 @@ export function identityRowOf(identity: Identity): IdentityRow {
     status: STATUS_TEXT[identity.status],
     active,
     disabled: identity.status === 'disabled',
-    canScan: active && role !== 'initiator',
+    canScan: active && role !== 'initiator' && role !== 'agency',
     canManage: active && CREATABLE_ROLES[role].length > 0,
     canSites:
       active &&
       (role === 'initiator' ||
         role === 'senior' ||
         (role === 'intermediate' && identity.site.type === 'village')),
-    canRecords: active,
+    canRecords: active && role !== 'agency',
     canDesk: active && role === 'initiator',
+    canAgency: active && role === 'agency',
+    canBureau: active && role === 'senior' && identity.site.type === 'city_bureau',
     canRequest: identity.status === 'disabled',
   };
 }

@@ -1,6 +1,7 @@
 /**
  * 码上行动 — choose the identity to act as (rule 12) and go on duty at its site with the current location
- * (rule 7). Each identity offers the pages its role uses (下级管理, 站点, 扫码数据; the initiator's 省级工作台), all
+ * (rule 7). Each identity offers the pages its role uses (下级管理, 站点, 扫码数据; the initiator's 省级工作台; an
+ * agency's 有关部门工作台, which scans nothing; a city bureau's senior its 申请转报), all
  * within three taps of the code page. A disabled identity asks its superior for activation (rule 10).
  */
 import { fixOf, type Fix } from '../../core/geo';
@@ -27,6 +28,8 @@ const PAGES = {
   sites: '/admin/sites/sites',
   records: '/admin/records/records',
   desk: '/admin/desk/desk',
+  agency: '/admin/agency/agency',
+  bureau: '/admin/bureau/bureau',
 } as const;
 
 Component({
