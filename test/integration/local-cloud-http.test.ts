@@ -158,10 +158,28 @@ describe('development endpoints', () => {
 
   it('takes services down and up, and refuses unknown services or states', async () => {
     const down = await post('/dev/faults', { sms: 'down', national: 'down' });
-    expect(down.body.data).toEqual({ realname: 'up', national: 'down', sms: 'down' });
+    expect(down.body.data).toEqual({ realname: 'up', national: 'down', sms: 'down', push: 'up' });
     expect(cloud.faults.isDown('national')).toBe(true);
+    const push = await post('/dev/faults', { push: 'down', sms: 'up', national: 'up' });
+    expect(push.body.data).toEqual({ realname: 'up', national: 'up', sms: 'up', push: 'down' });
+    expect((await post('/dev/faults', { push: 'up' })).body.data).toMatchObject({ push: 'up' });
     expect((await post('/dev/faults', { mail: 'down' })).status).toBe(400);
     expect((await post('/dev/faults', { sms: 'off' })).status).toBe(400);
+  });
+
+  it('lists the subscribe messages asked for one WeChat user, and refuses a request without an openid', async () => {
+    const message = { template: 't', page: 'admin/agency/agency', data: { thing1: { value: '长春站' } } };
+    await cloud.push.send({ openid: 'dev-messages-user', ...message });
+    await post('/dev/faults', { push: 'down' });
+    await expect(cloud.push.send({ openid: 'dev-messages-user', ...message })).rejects.toThrow();
+    await post('/dev/faults', { push: 'up' });
+    const res = await fetch(`${cloud.url}/dev/messages?openid=dev-messages-user`);
+    const body = (await res.json()) as { data: Array<{ openid: string; status: string; data: unknown }> };
+    expect(body.data.map((m) => m.status)).toEqual(['sent', 'failed']);
+    expect(body.data[0]).toMatchObject({ openid: 'dev-messages-user', data: message.data });
+    expect((await fetch(`${cloud.url}/dev/messages`)).status).toBe(400);
+    const other = await fetch(`${cloud.url}/dev/messages?openid=someone-else`);
+    expect(((await other.json()) as { data: unknown[] }).data).toEqual([]);
   });
 
   it('lists what the SMS sender was asked to send, oldest first, and marks sends while SMS is down as failed', async () => {

@@ -42,10 +42,14 @@ const AREAS = {
     tests: integration(
       'org',
       'org-authorization',
+      'org-preview-invite',
       'hierarchy-v11',
       'holes-names',
       'rule-boundaries',
       'local-cloud-http',
+      'site-region',
+      'city-bureau',
+      'agencies',
     ),
     bundles: true,
     tsconfig: SERVER_TSCONFIG,
@@ -53,7 +57,7 @@ const AREAS = {
   records: {
     description: 'cloudfunctions/_server/records: scoped lists, stats, alerts, reveal, credit flags',
     mutate: ['cloudfunctions/_server/records/**/*.ts'],
-    tests: integration('records', 'holes-gate', 'holes-input', 'gate-rules'),
+    tests: integration('records', 'records-grants', 'agencies', 'holes-gate', 'holes-input', 'gate-rules'),
     bundles: true,
     tsconfig: SERVER_TSCONFIG,
   },
