@@ -1,0 +1,430 @@
+/**
+ * The edges of scan mode that mutation testing (`npm run mutate -- scan`) found unguarded: whose retry a repeated
+ * scanId is, two retries racing, the plausible temperatures at their bounds, an older reading synced late after a
+ * newer one, the replay window, the guest's fields, an orange code's alert, what a scan writes on the position
+ * (activity and last fix, only when due), and the messages a scanner reads. Each test states what a person at the
+ * gate would notice.
+ */
+import type {
+  CodeEventDoc,
+  PersonDoc,
+  PositionDoc,
+  ScanDoc,
+} from '../../cloudfunctions/_server/db/documents';
+import { hmacSha256Hex, keyRingFromEnv, unseal } from '../../cloudfunctions/_server/privacy/personal-data';
+import { renderCode } from '../../miniprogram/core/dynamic-code';
+import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
+import { call, openLocalCloud, type HttpReply } from '../helpers/local-cloud';
+import {
+  CHANGCHUN,
+  JILIN,
+  buildWorld,
+  citizenWithCode,
+  newScanId,
+  onDuty,
+  type World,
+} from '../helpers/world';
+
+const INITIATOR = 'edges-initiator';
+let cloud: LocalCloud;
+let world: World;
+
+type RecordReply = {
+  scanId: string;
+  duplicate: boolean;
+  color: string;
+  decision: string;
+  replayed?: boolean;
+};
+const record = (who: { id: string; openid: string }, body: Record<string, unknown>, openid = who.openid) =>
+  call<RecordReply>(
+    cloud,
+    'scan',
+    { action: 'record', positionId: who.id, scanId: newScanId(), ...body },
+    openid,
+  );
+const refusal = (who: { id: string; openid: string }, body: Record<string, unknown>, openid = who.openid) =>
+  call<{ duplicate: boolean }>(cloud, 'scan', { action: 'refusal', positionId: who.id, ...body }, openid);
+const codeOf = (reply: HttpReply) => (reply.body.ok ? 'ok' : reply.body.error!.code);
+const position = (id: string) => cloud.store.get('positions', id)!.doc as unknown as PositionDoc;
+const person = (id: string) => cloud.store.get('persons', id)!.doc as unknown as PersonDoc;
+const scansWith = (scanId: string) =>
+  (cloud.store.find('scans', {}).docs as unknown as ScanDoc[]).filter((s) => s._id === scanId);
+
+beforeAll(async () => {
+  cloud = await openLocalCloud({ bootstrapOpenid: INITIATOR });
+  world = await buildWorld(cloud, INITIATOR, 'edges');
+  await onDuty(cloud, world.ordinary);
+  await onDuty(cloud, world.intermediate);
+  await onDuty(cloud, world.otherSenior, JILIN);
+});
+
+afterAll(() => cloud.close());
+
+afterEach(() => cloud.clock.set({ offsetMs: 0 }));
+
+describe('a repeated scanId is its scanner’s retry, and nobody else’s', () => {
+  it('answers CONFLICT to someone else at the same position, and to the same scanner at another position', async () => {
+    const c = await citizenWithCode(cloud, 'edges-dup-1');
+    const scanId = newScanId();
+    const first = await record(world.ordinary, {
+      scanId,
+      qr: c.qrAt(cloud.clock.nowMs()),
+      temperature: 36.5,
+    });
+    expect(first.body.data).toMatchObject({ duplicate: false });
+    // the intermediate above, with the same scanId at the ordinary's position: not its scan
+    expect(
+      codeOf(await record(world.ordinary, { scanId, temperature: 36.5, qr: 'x' }, world.intermediate.openid)),
+    ).toBe('CONFLICT');
+    // the ordinary's holder, with the same scanId at another position it does not hold: refused before anything
+    expect(
+      codeOf(await record(world.intermediate, { scanId, temperature: 36.5, qr: 'x' }, world.ordinary.openid)),
+    ).toBe('CONFLICT');
+    expect(scansWith(scanId)).toHaveLength(1);
+    // its own retry, whatever it carries now
+    const retry = await record(world.ordinary, { scanId, temperature: 39, qr: 'JXM1.garbage' });
+    expect(retry.body.data).toMatchObject({ duplicate: true, color: 'green', decision: 'allow' });
+  });
+
+  it('is still the scanner’s after its position passed to someone else, and not the successor’s', async () => {
+    const w = await buildWorld(cloud, INITIATOR, 'edges-handover');
+    await onDuty(cloud, w.ordinary);
+    const c = await citizenWithCode(cloud, 'edges-dup-2');
+    const scanId = newScanId();
+    const scanned = await record(w.ordinary, { scanId, qr: c.qrAt(cloud.clock.nowMs()), temperature: 36.6 });
+    expect(scanned.body.ok).toBe(true);
+    const refusalId = newScanId();
+    expect((await refusal(w.ordinary, { scanId: refusalId, reason: 'refused_scan' })).body.ok).toBe(true);
+    // the intermediate hands the ordinary position to someone else, who claims it and goes on duty
+    const successor = await citizenWithCode(cloud, 'edges-dup-successor');
+    const replaced = await call<{ inviteCode: string }>(
+      cloud,
+      'org',
+      {
+        action: 'replaceHolder',
+        actingPositionId: w.intermediate.id,
+        positionId: w.ordinary.id,
+        holderName: successor.name,
+        holderPhone: successor.phone,
+        reason: '调岗',
+      },
+      w.intermediate.openid,
+    );
+    expect(replaced.body.ok).toBe(true);
+    const claimed = await call(
+      cloud,
+      'org',
+      { action: 'claim', inviteCode: replaced.body.data!.inviteCode },
+      successor.openid,
+    );
+    expect(claimed.body.ok).toBe(true);
+    await onDuty(cloud, { ...w.ordinary, openid: successor.openid });
+    // the old holder's phone syncs its retry late: the first answer, nothing written
+    const retry = await record(w.ordinary, { scanId, qr: 'JXM1.x', temperature: 36.6 });
+    expect(retry.body.data).toMatchObject({ duplicate: true });
+    expect(
+      (await refusal(w.ordinary, { scanId: refusalId, reason: 'refused_scan' })).body.data,
+    ).toMatchObject({
+      duplicate: true,
+    });
+    // someone who never held the position: not theirs
+    expect(
+      codeOf(await refusal(w.ordinary, { scanId: refusalId, reason: 'refused_scan' }, w.senior.openid)),
+    ).toBe('CONFLICT');
+    expect(
+      codeOf(await refusal(w.intermediate, { scanId: refusalId, reason: 'refused_scan' }, w.ordinary.openid)),
+    ).toBe('CONFLICT');
+  });
+
+  it('counts once when retries race: one first answer, the others duplicates, one stored scan and one refusal', async () => {
+    const c = await citizenWithCode(cloud, 'edges-race');
+    const scanId = newScanId();
+    const qr = c.qrAt(cloud.clock.nowMs());
+    const replies = await Promise.all(
+      Array.from({ length: 6 }, () => record(world.ordinary, { scanId, qr, temperature: 36.4 })),
+    );
+    expect(replies.map((r) => codeOf(r))).toEqual(Array(6).fill('ok'));
+    expect(replies.filter((r) => r.body.data!.duplicate === false)).toHaveLength(1);
+    expect(scansWith(scanId)).toHaveLength(1);
+
+    const refusalId = newScanId();
+    const refused = await Promise.all(
+      Array.from({ length: 6 }, () => refusal(world.ordinary, { scanId: refusalId, reason: 'forced_entry' })),
+    );
+    expect(refused.map((r) => codeOf(r))).toEqual(Array(6).fill('ok'));
+    expect(refused.filter((r) => r.body.data!.duplicate === false)).toHaveLength(1);
+    expect(cloud.store.find('refusals', { _id: refusalId }).docs).toHaveLength(1);
+    expect(cloud.store.find('alerts', { _id: refusalId }).docs).toHaveLength(1);
+  });
+});
+
+describe('the temperatures a thermometer can show', () => {
+  it.each([34, 43])('records %s °C, the bound itself', async (temperature) => {
+    const c = await citizenWithCode(cloud, `edges-bound-${temperature}`);
+    const reply = await record(world.ordinary, { qr: c.qrAt(cloud.clock.nowMs()), temperature });
+    expect(codeOf(reply)).toBe('ok');
+  });
+});
+
+describe('what a scanner reads when a scan is refused', () => {
+  it('says to scan a code or register a person, not both', async () => {
+    const reply = await record(world.ordinary, { temperature: 36.5 });
+    expect(reply.body.error).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: '请扫描吉祥码或登记无码人员信息（二选一）',
+      fields: { qr: 'required' },
+    });
+  });
+
+  it('says the time of a scan is out of range', async () => {
+    const c = await citizenWithCode(cloud, 'edges-time');
+    const reply = await record(world.ordinary, {
+      qr: c.qrAt(cloud.clock.nowMs()),
+      temperature: 36.5,
+      scannedAt: new Date(cloud.clock.nowMs() + 10 * 60_000).toISOString(),
+    });
+    expect(reply.body.error).toMatchObject({ code: 'BAD_REQUEST', message: '扫码时间超出允许范围' });
+  });
+
+  it('says why a scanner cannot scan their own code', async () => {
+    const own = await call<{ codeId: string; seed: string }>(
+      cloud,
+      'citizen',
+      { action: 'code' },
+      world.ordinary.openid,
+    );
+    const qr = renderCode(hmacSha256Hex, own.body.data!, cloud.clock.nowMs());
+    const reply = await record(world.ordinary, { qr, temperature: 36.5 });
+    expect(reply.body.error).toMatchObject({
+      code: 'FORBIDDEN',
+      message: '不能扫描本人的吉祥码，请由其他扫码员扫码',
+    });
+  });
+
+  it('refuses a guest whose ID number is wrong even when the name is right, and keeps a guest’s document', async () => {
+    const bad = await record(world.ordinary, {
+      temperature: 36.5,
+      guest: { name: '王秀英', category: 'elderly', idNumber: '220102195001010010' },
+    });
+    expect(bad.body.error).toMatchObject({
+      code: 'GUEST_INVALID',
+      fields: { 'guest.idNumber': expect.any(String) },
+    });
+    const scanId = newScanId();
+    const good = await record(world.ordinary, {
+      scanId,
+      temperature: 36.5,
+      guest: { name: 'John Smith', category: 'foreigner', document: 'E12345678' },
+    });
+    expect(good.body.ok).toBe(true);
+    const stored = scansWith(scanId)[0];
+    expect(unseal(keyRingFromEnv(), stored.guest!.document!)).toBe('E12345678');
+  });
+});
+
+describe('an older reading synced late never overrides a newer one (rule 4)', () => {
+  // both gates went on duty 40 minutes ago: a reading taken since then may sync late
+  // (and the people's codes were issued then, so that the seeds of that time are known)
+  let late: World;
+  const people: Array<Awaited<ReturnType<typeof citizenWithCode>>> = [];
+  beforeAll(async () => {
+    late = await buildWorld(cloud, INITIATOR, 'edges-late');
+    cloud.clock.set({ offsetMs: -40 * 60_000 });
+    await onDuty(cloud, late.ordinary);
+    await onDuty(cloud, late.intermediate);
+    for (let i = 1; i <= 3; i++) people.push(await citizenWithCode(cloud, `edges-late-${i}`));
+    cloud.clock.set({ offsetMs: 0 });
+  });
+  it('leaves a yellow code yellow when a normal reading taken before the fever arrives late', async () => {
+    const c = people[0];
+    const now = cloud.clock.nowMs();
+    const fever = await record(late.ordinary, { qr: c.qrAt(now), temperature: 38.4, location: CHANGCHUN });
+    expect(fever.body.data).toMatchObject({ color: 'yellow' });
+    // a normal reading taken 30 minutes before, queued on another gate's phone
+    const earlier = now - 30 * 60_000;
+    const synced = await record(late.intermediate, {
+      qr: c.qrAt(earlier),
+      temperature: 36.5,
+      scannedAt: new Date(earlier).toISOString(),
+    });
+    expect(synced.body.ok).toBe(true);
+    expect(person(c.personId).color).toBe('yellow');
+    // the late scan is recorded with the colour of its time's decision, and raises the non-green alert
+    expect(synced.body.data!.color).toBe('yellow');
+  });
+
+  it('leaves a green code green when a fever taken before a normal reading arrives late', async () => {
+    const c = people[1];
+    const now = cloud.clock.nowMs();
+    expect(
+      (await record(late.ordinary, { qr: c.qrAt(now), temperature: 36.5, location: CHANGCHUN })).body.data,
+    ).toMatchObject({
+      color: 'green',
+    });
+    const earlier = now - 20 * 60_000;
+    const synced = await record(late.intermediate, {
+      qr: c.qrAt(earlier),
+      temperature: 38.6,
+      scannedAt: new Date(earlier).toISOString(),
+    });
+    expect(synced.body.ok).toBe(true);
+    expect(person(c.personId).color).toBe('green');
+  });
+
+  it('lets a late fever taken after the latest reading turn the code yellow, with the gate as the actor', async () => {
+    const c = people[2];
+    const now = cloud.clock.nowMs();
+    const takenAt = now - 5 * 60_000;
+    const synced = await record(late.ordinary, {
+      qr: c.qrAt(takenAt),
+      temperature: 38.1,
+      scannedAt: new Date(takenAt).toISOString(),
+    });
+    expect(synced.body.data).toMatchObject({ color: 'yellow', decision: 'deny' });
+    expect(person(c.personId).color).toBe('yellow');
+    const events = cloud.store.find('code_events', { personId: c.personId })
+      .docs as unknown as CodeEventDoc[];
+    expect(events.map((e) => [e.to, e.actor])).toContainEqual(['yellow', `position:${late.ordinary.id}`]);
+  });
+});
+
+describe('replays (rule 15: a screenshot passed around)', () => {
+  it('flags the same step at another site, and not another step of the same code', async () => {
+    const c = await citizenWithCode(cloud, 'edges-replay');
+    const now = cloud.clock.nowMs();
+    const there = await record(world.otherSenior, {
+      qr: c.qrAt(now - 60_000),
+      temperature: 36.5,
+      location: JILIN,
+    });
+    expect(there.body.data!.replayed).toBeUndefined();
+    // a minute later, the next code of the same person at another site: the person moved, no replay
+    const here = await record(world.ordinary, { qr: c.qrAt(now), temperature: 36.5 });
+    expect(here.body.data!.replayed).toBeUndefined();
+    // the very same step as here, shown at the other site: a replay
+    const copy = await record(world.otherSenior, { qr: c.qrAt(now), temperature: 36.5, location: JILIN });
+    expect(copy.body.data).toMatchObject({ replayed: true });
+  });
+});
+
+describe('an orange code at the gate', () => {
+  it('is refused and raises a colour alert', async () => {
+    const c = await citizenWithCode(cloud, 'edges-orange');
+    const imported = await call(
+      cloud,
+      'health',
+      {
+        action: 'importRiskList',
+        actingPositionId: world.initiator.id,
+        source: '省卫健委',
+        rows: [{ idNumber: c.idNumber, status: 'close_contact' }],
+      },
+      INITIATOR,
+    );
+    expect(imported.body.ok).toBe(true);
+    const scanId = newScanId();
+    const reply = await record(world.ordinary, {
+      scanId,
+      qr: c.qrAt(cloud.clock.nowMs()),
+      temperature: 36.5,
+    });
+    expect(reply.body.data).toMatchObject({ color: 'orange', decision: 'deny' });
+    expect(cloud.store.get('alerts', scanId)?.doc).toMatchObject({ kind: 'color', color: 'orange' });
+  });
+});
+
+describe('what a scan writes on its position (rule 10 activity, rule 7 last fix)', () => {
+  it('marks activity when the last is older than ten minutes, and the last fix at most once a minute', async () => {
+    const w = await buildWorld(cloud, INITIATOR, 'edges-activity');
+    await onDuty(cloud, w.ordinary);
+    const c = await citizenWithCode(cloud, 'edges-activity-citizen');
+    const before = position(w.ordinary.id);
+    // within the minute: neither the activity mark nor the fix moves
+    cloud.clock.set({ offsetMs: 20_000 });
+    await record(w.ordinary, { qr: c.qrAt(cloud.clock.nowMs()), temperature: 36.5, location: CHANGCHUN });
+    expect(position(w.ordinary.id).lastFix!.at).toEqual(before.lastFix!.at);
+    expect(position(w.ordinary.id).lastActiveAt).toEqual(before.lastActiveAt);
+    // after two minutes the fix is refreshed, the activity is not yet
+    cloud.clock.set({ offsetMs: 2 * 60_000 });
+    await record(w.ordinary, { qr: c.qrAt(cloud.clock.nowMs()), temperature: 36.5, location: CHANGCHUN });
+    const refreshed = position(w.ordinary.id);
+    expect(refreshed.lastFix!.at.getTime()).toBeGreaterThan(before.lastFix!.at.getTime() + 60_000);
+    expect(refreshed.lastActiveAt).toEqual(before.lastActiveAt);
+    // after eleven minutes, the activity too
+    cloud.clock.set({ offsetMs: 11 * 60_000 });
+    await record(w.ordinary, { qr: c.qrAt(cloud.clock.nowMs()), temperature: 36.5, location: CHANGCHUN });
+    expect(position(w.ordinary.id).lastActiveAt.getTime()).toBeGreaterThan(
+      before.lastActiveAt.getTime() + 10 * 60_000,
+    );
+    // a scan without a location keeps working on that fix for ten minutes
+    cloud.clock.set({ offsetMs: 20 * 60_000 });
+    const noFix = await record(w.ordinary, { qr: c.qrAt(cloud.clock.nowMs()), temperature: 36.5 });
+    expect(codeOf(noFix)).toBe('ok');
+  });
+
+  it('opening scan mode marks the active positions only: a disabled one stays as silent as it was', async () => {
+    const w = await buildWorld(cloud, INITIATOR, 'edges-roles');
+    await call(
+      cloud,
+      'org',
+      {
+        action: 'disable',
+        actingPositionId: w.intermediate.id,
+        positionId: w.ordinary.id,
+        cascade: false,
+        reason: '测试',
+      },
+      w.intermediate.openid,
+    );
+    const disabledBefore = position(w.ordinary.id).lastActiveAt;
+    cloud.clock.set({ offsetMs: 5 * 60_000 });
+    const roles = await call<{ items: Array<{ positionId: string; status: string }> }>(
+      cloud,
+      'scan',
+      { action: 'roles' },
+      w.ordinary.openid,
+    );
+    expect(roles.body.data!.items).toContainEqual(
+      expect.objectContaining({ positionId: w.ordinary.id, status: 'disabled' }),
+    );
+    expect(position(w.ordinary.id).lastActiveAt).toEqual(disabledBefore);
+    await call(cloud, 'scan', { action: 'roles' }, w.intermediate.openid);
+    expect(position(w.intermediate.id).lastActiveAt.getTime()).toBeGreaterThan(
+      disabledBefore.getTime() + 4 * 60_000,
+    );
+  });
+});
+
+describe('duty (rule 7)', () => {
+  it('is NOT_HOLDER for someone else’s position', async () => {
+    const reply = await call(
+      cloud,
+      'scan',
+      { action: 'goOnDuty', positionId: world.ordinary.id, location: CHANGCHUN },
+      world.intermediate.openid,
+    );
+    expect(codeOf(reply)).toBe('NOT_HOLDER');
+  });
+
+  it('accepts a late sync taken during an earlier session, after the holder went on duty again', async () => {
+    const w = await buildWorld(cloud, INITIATOR, 'edges-sessions');
+    await onDuty(cloud, w.ordinary);
+    const c = await citizenWithCode(cloud, 'edges-sessions-citizen');
+    const takenAt = cloud.clock.nowMs() + 60_000;
+    // a second session begins an hour later; the scan taken in the first one syncs after that
+    cloud.clock.set({ offsetMs: 60 * 60_000 });
+    await onDuty(cloud, w.intermediate);
+    await onDuty(cloud, w.ordinary);
+    cloud.clock.set({ offsetMs: 61 * 60_000 });
+    const late = await record(w.ordinary, {
+      qr: c.qrAt(takenAt),
+      temperature: 36.5,
+      scannedAt: new Date(takenAt).toISOString(),
+    });
+    expect(codeOf(late)).toBe('ok');
+    // going on duty again at the same position keeps the holder on duty there
+    const now = await record(w.ordinary, { qr: c.qrAt(cloud.clock.nowMs()), temperature: 36.5 });
+    expect(codeOf(now)).toBe('ok');
+  });
+});
