@@ -19,6 +19,7 @@ import {
   type RealnameVerifier,
   type SmsSender,
 } from './ports';
+import { passKeysFromEnv, type PassKeyRing } from './privacy/pass';
 import { keyRingFromEnv, type KeyRing } from './privacy/personal-data';
 
 export interface Ports {
@@ -30,6 +31,8 @@ export interface Ports {
   phoneNumbers: PhoneNumberService;
   /** The data and index keys; throws KeyConfigurationError when the environment has none. */
   keys(): KeyRing;
+  /** The pass-signing keys (API.md 2.3); throws KeyConfigurationError when a variable is malformed. */
+  passKeys(): PassKeyRing;
 }
 
 export function resolvePorts(): Ports {
@@ -42,5 +45,6 @@ export function resolvePorts(): Ports {
     push: local?.push ?? openapiPushSender,
     phoneNumbers: local?.phoneNumbers ?? openapiPhoneNumbers,
     keys: () => keyRingFromEnv(),
+    passKeys: () => passKeysFromEnv(),
   };
 }

@@ -5,12 +5,19 @@
  * (test/unit/dynamic-code.test.ts); the cloud functions never import this file.
  */
 import CryptoJS from 'crypto-js';
-import { renderCode, type HmacSha256Hex } from './dynamic-code';
+import { type HmacSha256Hex } from './dynamic-code';
+import { codeTextAt } from './signed-pass';
 
 export const cryptoJsHmacSha256Hex: HmacSha256Hex = (keyBase64, message) =>
   CryptoJS.HmacSHA256(message, CryptoJS.enc.Base64.parse(keyBase64)).toString(CryptoJS.enc.Hex);
 
-/** The QR text for a cached code at `unixMillis`: works offline, from the seed alone. */
-export function qrTextAt(code: { codeId: string; seed: string }, unixMillis: number): string {
-  return renderCode(cryptoJsHmacSha256Hex, code, unixMillis);
+/**
+ * The QR text for a cached code at `unixMillis`: works offline, from the seed alone — JXM2 while the code's signed
+ * pass has not expired (API.md 2.3), else JXM1.
+ */
+export function qrTextAt(
+  code: { codeId: string; seed: string; pass?: string | null },
+  unixMillis: number,
+): string {
+  return codeTextAt(cryptoJsHmacSha256Hex, code, unixMillis);
 }

@@ -2,6 +2,8 @@
 export const STORAGE_KEYS = {
   code: 'jxm.code.v1',
   scanQueue: 'jxm.scanQueue.v1',
+  /** The scanner's cached pass-signing keys (scanner/services/pass-keys.ts). */
+  passKeys: 'jxm.passKeys.v1',
 } as const;
 
 export function load<T>(key: string, fallback: T): T {

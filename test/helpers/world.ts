@@ -114,17 +114,28 @@ export async function buildWorld(cloud: LocalCloud, initiatorOpenid: string, pre
   return { initiator, senior, intermediate, ordinary, otherSenior, siteId, otherSiteId };
 }
 
-/** A registered citizen and their current code; `qrAt(ms)` draws the QR as their phone would. */
+/**
+ * A registered citizen and their current code; `qrAt(ms)` draws the JXM1 QR, `passQrAt(ms, pass?)` the JXM2 QR
+ * with the signed pass (API.md 2.3; another pass if given, expired or not: what a phone or a forger could show).
+ */
 export async function citizenWithCode(cloud: LocalCloud, openid: string) {
   const identity = await register(cloud, openid);
-  const code = await call<{ codeId: string; seed: string }>(cloud, 'citizen', { action: 'code' }, openid);
-  const { codeId, seed } = code.body.data!;
+  const code = await call<{ codeId: string; seed: string; pass: string }>(
+    cloud,
+    'citizen',
+    { action: 'code' },
+    openid,
+  );
+  const { codeId, seed, pass } = code.body.data!;
   return {
     ...identity,
     openid,
     codeId,
     seed,
+    pass,
     qrAt: (ms: number) => renderCode(hmacSha256Hex, { codeId, seed }, ms),
+    passQrAt: (ms: number, withPass = pass) =>
+      `JXM2${renderCode(hmacSha256Hex, { codeId, seed }, ms).slice(4)}.${withPass}`,
   };
 }
 

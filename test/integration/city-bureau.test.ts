@@ -165,7 +165,9 @@ describe('the city bureau (rule 14)', () => {
       comment: '同意',
     });
     expect(review.body.ok).toBe(true);
-    const siteDoc = cloud.store.get('sites', review.body.data!.siteId)!.doc as unknown as { regionCode: string };
+    const siteDoc = cloud.store.get('sites', review.body.data!.siteId)!.doc as unknown as {
+      regionCode: string;
+    };
     expect(siteDoc.regionCode).toBe('220104');
     expect(await mine(applicant, inChaoyang)).toMatchObject({
       status: 'approved',

@@ -3,6 +3,8 @@
  * one explanation of what the colour means and what ends it (orange: the quarantine's release; bw: the national
  * platform answering again), the ways on to the citizen's other duties, and the end of the epidemic period.
  */
+import jsQR from 'jsqr';
+import { parsePass } from '../../miniprogram/core/signed-pass';
 import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
 import { personOf } from '../helpers/identities';
 import { textIn } from './citizen-helpers';
@@ -16,6 +18,7 @@ import {
   tap,
   textOf,
   until,
+  type DrawnCanvas,
   type PageInstance,
 } from './harness';
 
@@ -173,6 +176,90 @@ describe('pages/code: the end of the epidemic period (rule 3)', () => {
       closePage(page);
     } finally {
       delete process.env.JXM_EPIDEMIC_END;
+    }
+  });
+});
+
+/**
+ * The image the code page drew: the harness's canvas recorded every rectangle the component filled, in device
+ * pixels; they are painted here into RGBA pixels (a fresh canvas is transparent black) for jsQR to read.
+ */
+function pixelsOf(drawn: DrawnCanvas): Uint8ClampedArray {
+  const pixels = new Uint8ClampedArray(drawn.width * drawn.height * 4);
+  for (const rect of drawn.rects) {
+    const rgb = [1, 3, 5].map((i) => parseInt(rect.fill.slice(i, i + 2), 16));
+    for (let y = Math.max(0, rect.y); y < Math.min(drawn.height, rect.y + rect.h); y++)
+      for (let x = Math.max(0, rect.x); x < Math.min(drawn.width, rect.x + rect.w); x++)
+        pixels.set([...rgb, 255], (y * drawn.width + x) * 4);
+  }
+  return pixels;
+}
+
+/** The QR last drawn, as a scanner's camera would read it, and the text the page meant to draw then. */
+function drawnQr(page: PageInstance): { decoded: string | null; meant: string; side: number } {
+  const drawn = phone.canvases.at(-1)!;
+  return {
+    decoded: jsQR(pixelsOf(drawn), drawn.width, drawn.height)?.data ?? null,
+    meant: page.data.qrText as string,
+    side: drawn.width,
+  };
+}
+
+describe('pages/code: the QR on a canvas, with the signed pass (API.md 2.3)', () => {
+  it('should draw JXM2 while the pass holds, and the drawn image should decode to it at the page’s size', async () => {
+    await register('code-canvas', 3005);
+    const page = await codePage('code-canvas');
+    await until(() => (phone.canvases.at(-1)?.rects.length ?? 0) > 100, 'the QR drawn');
+    const { decoded, meant, side } = drawnQr(page);
+    expect(meant).toMatch(/^JXM2\.[0-9a-f]{16}\.\d+\.[0-9a-f]{16}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{86}$/);
+    expect(meant.length).toBeGreaterThan(250);
+    // 440 rpx on a 375 px wide phone at 2 device pixels per px
+    expect(side).toBe(440);
+    expect(decoded).toBe(meant);
+    // the citizen is told until when the code can be checked without network
+    const exp = parsePass(meant.split('.').slice(4).join('.'))!.claims.exp;
+    expect(textIn(page, '#pass-until')).toBe(
+      `含离线核验签名，有效至 ${new Date(exp * 1000 + 8 * 3600_000).toISOString().slice(5, 16).replace('T', ' ')}`,
+    );
+    closePage(page);
+  });
+
+  it('should still decode on a small phone (320 px wide)', async () => {
+    await register('code-canvas-small', 3006);
+    const wx = (globalThis as unknown as { wx: { getWindowInfo: () => Record<string, number> } }).wx;
+    const normal = wx.getWindowInfo;
+    wx.getWindowInfo = () => ({ ...normal(), windowWidth: 320, screenWidth: 320 });
+    try {
+      const page = await codePage('code-canvas-small');
+      await until(() => (phone.canvases.at(-1)?.rects.length ?? 0) > 100, 'the QR drawn');
+      const { decoded, meant, side } = drawnQr(page);
+      expect(side).toBe(Math.round(((440 * 320) / 750) * 2));
+      expect(decoded).toBe(meant);
+      closePage(page);
+    } finally {
+      wx.getWindowInfo = normal;
+    }
+  });
+
+  it('should draw JXM1 once the pass has expired, offline, and that image should decode too', async () => {
+    await register('code-canvas-expired', 3007);
+    const online = await codePage('code-canvas-expired');
+    closePage(online);
+    // a day and more later, without network: the seed still draws a live code, the pass no longer
+    const realNow = Date.now;
+    Date.now = () => realNow() + 25 * 3600_000;
+    try {
+      phone.online = false;
+      const page = openPage('pages/code/code');
+      await until(() => textOf(page).includes('离线显示'), 'the code offline');
+      await until(() => (phone.canvases.at(-1)?.rects.length ?? 0) > 100, 'the QR drawn');
+      const { decoded, meant } = drawnQr(page);
+      expect(meant).toMatch(/^JXM1\./);
+      expect(decoded).toBe(meant);
+      expect(textOf(page)).not.toContain('离线核验签名');
+      closePage(page);
+    } finally {
+      Date.now = realNow;
     }
   });
 });

@@ -10,6 +10,17 @@ import { openLocalCloud } from '../helpers/local-cloud';
 
 export const MINIPROGRAM = join(__dirname, '..', '..', 'miniprogram');
 
+/**
+ * What a page drew on a canvas (type 2d): miniprogram-simulate renders `<canvas>` as an empty element with no
+ * node, so the phone lends every `fields({ node: true })` query a canvas that records its size and the rectangles
+ * filled on it, in order (a resize clears it, as on a phone).
+ */
+export interface DrawnCanvas {
+  width: number;
+  height: number;
+  rects: Array<{ fill: string; x: number; y: number; w: number; h: number }>;
+}
+
 export interface Phone {
   openid: string;
   online: boolean;
@@ -34,6 +45,8 @@ export interface Phone {
   navigations: string[];
   toasts: string[];
   cloudCalls: Array<{ name: string; action: unknown }>;
+  /** Every canvas a page asked for, oldest first. */
+  canvases: DrawnCanvas[];
 }
 
 export const phone: Phone = {
@@ -53,7 +66,36 @@ export const phone: Phone = {
   navigations: [],
   toasts: [],
   cloudCalls: [],
+  canvases: [],
 };
+
+function canvasNode() {
+  const drawn: DrawnCanvas = { width: 300, height: 150, rects: [] };
+  phone.canvases.push(drawn);
+  const context = {
+    fillStyle: '#000000',
+    fillRect(x: number, y: number, w: number, h: number) {
+      drawn.rects.push({ fill: context.fillStyle, x, y, w, h });
+    },
+  };
+  return {
+    get width() {
+      return drawn.width;
+    },
+    set width(value: number) {
+      drawn.width = value;
+      drawn.rects = [];
+    },
+    get height() {
+      return drawn.height;
+    },
+    set height(value: number) {
+      drawn.height = value;
+      drawn.rects = [];
+    },
+    getContext: (type: string) => (type === '2d' ? context : null),
+  };
+}
 
 type Callbacks<T> = {
   success?: (res: T) => void;
@@ -209,13 +251,18 @@ export function installWx(cloud: LocalCloud): void {
     canIUse: () => true,
     nextTick: (fn: () => void) => setTimeout(fn, 0),
     createSelectorQuery: () => {
+      let node = false;
       const query = {
         in: () => query,
         select: () => query,
         selectAll: () => query,
         boundingClientRect: () => query,
-        fields: () => query,
-        exec: (cb?: (res: unknown[]) => void) => cb?.([{ width: 0, height: 0, top: 0, left: 0 }]),
+        fields: (fields: { node?: boolean }) => {
+          node ||= Boolean(fields?.node);
+          return query;
+        },
+        exec: (cb?: (res: unknown[]) => void) =>
+          cb?.([{ width: 0, height: 0, top: 0, left: 0, ...(node ? { node: canvasNode() } : {}) }]),
       };
       return query;
     },
@@ -267,6 +314,7 @@ export function resetPhone(openid: string): void {
     navigations: [],
     toasts: [],
     cloudCalls: [],
+    canvases: [],
   });
   phone.storage.clear();
   phone.files.clear();

@@ -45,8 +45,10 @@ const EXAMPLES: Record<string, Record<string, Record<string, unknown>>> = {
       qr: 'JXM1.0123456789abcdef.59000000.0123456789abcdef',
       location: HERE,
       scannedAt: AT,
+      offline: { decision: 'deny', reason: 'not_green' },
     },
     refusal: { positionId: POSITION, scanId: 'refusal-0001', reason: 'forced_entry', note: '强行进入' },
+    keys: {},
   },
   org: {
     createSite: {
@@ -277,6 +279,24 @@ describe('bounds at their edges', () => {
     expect(fieldsOf('scan', 'refusal', valid('scan', 'refusal', { scanId: 'refusal_1' }))).toEqual({
       scanId: 'format',
     });
+  });
+
+  it('a scanned QR: up to 512 characters (a JXM2 code with its signed pass, API.md v1.1)', () => {
+    const qr = (text: string) => fieldsOf('scan', 'record', valid('scan', 'record', { qr: text }));
+    expect(qr('J'.repeat(512))).toBeNull();
+    expect(qr('J'.repeat(513))).toEqual({ qr: 'tooLong' });
+  });
+
+  it('an offline decision: allow or deny, and a reason of API.md 2.3', () => {
+    const offline = (value: unknown) =>
+      fieldsOf('scan', 'record', valid('scan', 'record', { offline: value }));
+    expect(offline({ decision: 'allow' })).toBeNull();
+    for (const reason of ['expired', 'stale_step', 'not_green', 'fever', 'unknown_key', 'forged', 'no_pass'])
+      expect(offline({ decision: 'deny', reason })).toBeNull();
+    expect(offline({ decision: 'maybe' })).toEqual({ 'offline.decision': 'enum' });
+    expect(offline({ decision: 'deny', reason: 'tired' })).toEqual({ 'offline.reason': 'enum' });
+    expect(offline({ reason: 'fever' })).toEqual({ 'offline.decision': 'required' });
+    expect(offline({ decision: 'allow', color: 'green' })).toEqual({ 'offline.color': 'unknown' });
   });
 
   it('a location: latitude ±90, longitude ±180, accuracy 0–100,000 m', () => {

@@ -82,7 +82,12 @@ describe('health-code view', () => {
 });
 
 describe('alert view', () => {
-  const base = { alertId: 'a1', at: '2026-11-27T00:00:00Z', site: { id: 's1', name: '长春站' }, status: 'open' as const };
+  const base = {
+    alertId: 'a1',
+    at: '2026-11-27T00:00:00Z',
+    site: { id: 's1', name: '长春站' },
+    status: 'open' as const,
+  };
 
   it('names every kind of alert', () => {
     expect(ALERT_KIND_NAMES).toEqual({

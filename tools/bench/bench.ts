@@ -14,11 +14,19 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import {
+  issuePass,
+  passKeysFromEnv,
+  publishedKeys,
+  sm2Verify,
+} from '../../cloudfunctions/_server/privacy/pass';
 import { hmacSha256Hex, keyRingFromEnv, unseal } from '../../cloudfunctions/_server/privacy/personal-data';
 import { INITIATOR_POSITION_ID, ROOT_SITE_ID } from '../../cloudfunctions/_server/org/bootstrap';
 import { regionPrefix } from '../../miniprogram/core/regions';
 import type { Doc } from '../local-cloud/db/store';
 import { checkCode, parseCode, renderCode } from '../../miniprogram/core/dynamic-code';
+import { checkPass, parseScannedCode } from '../../miniprogram/core/signed-pass';
+import { decideOffline } from '../../miniprogram/scanner/core/offline-gate';
 import { REPO_ROOT, startLocalCloud, type LocalCloud } from '../local-cloud/local-cloud';
 import { FULL, QUICK, benchRegionOf, seedPersons, seedScans, seedTree, syntheticIdentity } from './seed';
 
@@ -122,6 +130,67 @@ function miniprogramSizes(): unknown {
   } catch {
     return { error: `npm run size failed: ${(run.stderr || run.stdout).slice(0, 200)}` };
   }
+}
+
+/** A function's time per call, `n` calls one after another (after a few to warm up). */
+function timeEach(n: number, run: (i: number) => void): Stats {
+  for (let i = 0; i < 5; i++) run(i);
+  const samples: number[] = [];
+  const started = performance.now();
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    run(i);
+    samples.push(performance.now() - t);
+  }
+  return summarise(samples, performance.now() - started);
+}
+
+/**
+ * The signed pass (API.md 2.3): signing one pass, as every citizen.code does (sm-crypto, node:crypto's nonce), and
+ * verifying one — as scan.record checks a JXM2 code (sm-crypto) and as the scanner decides offline (the whole
+ * decision with WeChat's miniprogram-sm-crypto; here on Node, a phone is slower). The target: verify under 30 ms.
+ */
+function signedPassFigures() {
+  const ring = passKeysFromEnv();
+  const keys = publishedKeys(ring, new Date());
+  const n = quick ? 100 : 300;
+  const seedUntil = Date.now() + 7 * 86_400_000;
+  const passes = Array.from({ length: n + 5 }, (_, i) =>
+    issuePass(
+      ring,
+      { codeId: (0x1000000000000000 + i).toString(16), color: 'green', maskedName: '张*' },
+      new Date(),
+      seedUntil,
+    )!,
+  );
+  const qrs = passes.map((pass, i) => {
+    const codeId = (0x1000000000000000 + i).toString(16);
+    return `JXM2${renderCode(hmacSha256Hex, { codeId, seed: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=' }, Date.now()).slice(4)}.${pass}`;
+  });
+  const passSign = timeEach(n, (i) =>
+    issuePass(
+      ring,
+      { codeId: (0x2000000000000000 + i).toString(16), color: 'green', maskedName: '张*' },
+      new Date(),
+      seedUntil,
+    ),
+  );
+  const passVerifyServer = timeEach(n, (i) => {
+    const code = parseScannedCode(qrs[i]);
+    if (code?.version !== 2 || checkPass(code, keys, sm2Verify) !== 'ok')
+      throw new Error('a pass did not verify');
+  });
+  const passVerifyScanner = timeEach(n, (i) => {
+    if (decideOffline(qrs[i], 36.5, keys, Date.now())?.decision !== 'allow')
+      throw new Error('a pass was refused');
+  });
+  return {
+    passSign,
+    passVerifyServer,
+    passVerifyScanner,
+    passVerifyTargetMs: 30,
+    passQrCharacters: qrs[0].length,
+  };
 }
 
 /** The bench's own output; the functions' log lines (console) are dropped so the table stays readable. */
@@ -391,6 +460,8 @@ async function main(): Promise<void> {
     await cloud.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+  // in-process and synchronous: after the last HTTP call (a blocked event loop would stall the client's sockets)
+  Object.assign(results, signedPassFigures());
 
   const seq = results.scanRecordSequential as Stats;
   const conc = results.scanRecordConcurrent as Stats;
@@ -410,6 +481,14 @@ async function main(): Promise<void> {
     `  citizen.code                              ${code.medianMs} ms   ${code.p95Ms} ms  ${code.p99Ms} ms  ${code.perSecond}/s`,
   );
   out(`  QR verification (in the function)         ${qr.medianMs} ms   ${qr.p95Ms} ms  ${qr.p99Ms} ms`);
+  for (const [key, label] of [
+    ['passSign', 'pass: sign (sm-crypto), per code fetch'],
+    ['passVerifyServer', 'pass: verify (sm-crypto, scan.record)'],
+    ['passVerifyScanner', 'pass: offline decision (miniprogram-sm-crypto)'],
+  ] as const) {
+    const p = results[key] as Stats;
+    out(`  ${label.padEnd(48)} ${p.medianMs} ms   ${p.p95Ms} ms  ${p.p99Ms} ms  ${p.perSecond}/s`);
+  }
   out(`  records.scans pages: ${JSON.stringify(results.recordsScans)}`);
   out(`  records.alerts of an agency: ${JSON.stringify(results.recordsAlertsAgency)}`);
   out(`  importRiskList: ${JSON.stringify(results.importRiskList)}`);

@@ -31,7 +31,15 @@ const AREAS = {
     mutate: ['cloudfunctions/_server/scan/**/*.ts'],
     tests: [
       ...unit('duty-sessions'),
-      ...integration('scan', 'scan-edges', 'gate-rules', 'holes-gate', 'rule-boundaries', 'records', 'sdk-seam'),
+      ...integration(
+        'scan',
+        'scan-edges',
+        'gate-rules',
+        'holes-gate',
+        'rule-boundaries',
+        'records',
+        'sdk-seam',
+      ),
     ],
     bundles: true,
     tsconfig: SERVER_TSCONFIG,

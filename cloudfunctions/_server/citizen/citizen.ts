@@ -3,6 +3,7 @@ import type { CitizenParams, CitizenReplies } from '../../../miniprogram/core/co
 import { shanghaiDate } from '../../../miniprogram/core/calendar';
 import {
   LATE_SYNC_MAX_MS,
+  SEED_LIFETIME_MS,
   STEP_SECONDS,
   STEP_WINDOW,
   seedValidUntil,
@@ -23,6 +24,7 @@ import { logEvent } from '../log';
 import { isServiceUnavailable, type NationalRecord } from '../ports';
 import { changeHealthFacts, factsOf } from '../health/health-facts';
 import { epidemicEnded } from '../health/retention';
+import { issuePass } from '../privacy/pass';
 import { newSeed, seal, unseal } from '../privacy/personal-data';
 import type { Tx } from '../cloud';
 import type { RequestContext, SystemContext } from '../router';
@@ -183,6 +185,13 @@ export async function code(ctx: RequestContext): Promise<CitizenReplies['code']>
     color: person.color,
     colorReason: person.colorReason,
     issuedAt: ctx.now.toISOString(),
+    // API.md 2.3: one signature per code fetch, of the color as it stands after the national check above
+    pass: issuePass(
+      ctx.ports.passKeys(),
+      { codeId: person.codeId, color: person.color, maskedName: person.masked.name },
+      ctx.now,
+      ctx.now.getTime() + SEED_LIFETIME_MS,
+    ),
   };
 }
 

@@ -15,6 +15,7 @@ import type {
 import type { DisableReason, PositionStatus, Role, SiteType } from '../../../miniprogram/core/org';
 import type { SmsParams, SmsTemplate } from '../../../miniprogram/core/sms';
 import type { GuestCategory } from '../../../miniprogram/core/contracts/scan.contract';
+import type { OfflineReason } from '../../../miniprogram/core/signed-pass';
 import type {
   AlertKind,
   AlertOutcome,
@@ -295,9 +296,21 @@ export interface ScanDoc extends Identified {
   temperature: number;
   fever: boolean;
   decision: 'allow' | 'deny';
-  qr: { codeId: string; step: number } | null;
+  qr: {
+    codeId: string;
+    step: number;
+    /** v1.1: a JXM2 code's signed pass, as verified (API.md 2.3); absent for JXM1. */
+    pass?: { kid: string; color: Color; iat: Date; exp: Date };
+  } | null;
   /** The same QR was shown at another site within its window. */
   replayed: boolean;
+  /** v1.1: what the scanner's phone decided with no network (API.md 2.3); absent for a scan made online. */
+  offline?: { decision: 'allow' | 'deny'; reason: OfflineReason | null } | null;
+  /**
+   * v1.1: allowed offline on a pass while the person was neither green nor bw at `scannedAt` — their color then
+   * (a `stale_pass` alert was raised); absent otherwise.
+   */
+  stalePass?: { color: Color } | null;
   /** Where the scanner's phone was, when it sent one (a late sync's is stored, not checked). */
   location?: GeoPoint | null;
   scannedAt: Date;

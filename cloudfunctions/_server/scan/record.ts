@@ -5,7 +5,9 @@
  * one (duplicate:true) and writes nothing. The dynamic code is checked against the seeds valid at the scan time
  * (late offline syncs too); the temperature applies rule 4 (≥ 37.3 °C turns green yellow, a normal one turns
  * yellow green) in the same transaction as the scan; a refusal is recorded like an admission (rule 18); a
- * non-green, fever or replayed scan raises an alert for everyone above the scanner (rule 15).
+ * non-green, fever or replayed scan raises an alert for everyone above the scanner (rule 15). v1.1: a JXM2 code's
+ * signed pass must verify under a published key and name the code's codeId (API.md 2.3); the scanner's offline
+ * decision is stored, and a scan allowed offline while the person was neither green nor bw raises `stale_pass`.
  */
 import type { ScanParams, ScanReplies } from '../../../miniprogram/core/contracts/scan.contract';
 import { shanghaiDate } from '../../../miniprogram/core/calendar';
@@ -14,7 +16,6 @@ import {
   STEP_SECONDS,
   STEP_WINDOW,
   checkCode,
-  parseCode,
 } from '../../../miniprogram/core/dynamic-code';
 import type { FieldErrors } from '../../../miniprogram/core/errors';
 import {
@@ -33,7 +34,15 @@ import {
 } from '../../../miniprogram/core/identity';
 import { deviatesFrom, type Fix } from '../../../miniprogram/core/geo';
 import { PROVINCE_REGION } from '../../../miniprogram/core/regions';
-import { coordinatesOf, type PersonDoc, type PositionDoc, type ScanDoc, type SiteDoc } from '../db/documents';
+import { checkPass, isStalePass, parseScannedCode } from '../../../miniprogram/core/signed-pass';
+import {
+  coordinatesOf,
+  type CodeEventDoc,
+  type PersonDoc,
+  type PositionDoc,
+  type ScanDoc,
+  type SiteDoc,
+} from '../db/documents';
 import { Repository, isDuplicateKeyError } from '../db/repository';
 import { DomainError } from '../envelope';
 import type { Tx } from '../cloud';
@@ -42,6 +51,7 @@ import { addAlertIn, raiseAlert, type RaisedAlert } from '../alerts/raise';
 import { changeHealthFacts, factsOf } from '../health/health-facts';
 import { epidemicEnded } from '../health/retention';
 import { positionsOf } from '../org/positions';
+import { sm2VerifyRemembered, verificationKeys } from '../privacy/pass';
 import { hmacSha256Hex, seal, unseal } from '../privacy/personal-data';
 import type { RequestContext, SystemContext } from '../router';
 import { disableForDeviation, geoPointOf, heldPosition, onDutyNow, siteOf, wasOnDuty } from './duty';
@@ -66,15 +76,20 @@ function replyOf(scan: ScanDoc, duplicate: boolean): ScanReplies['record'] {
   };
 }
 
-/** The alert a scan raises (rule 15), if any: by precedence a replay, a fever, a code that is not green. */
+/**
+ * The alert a scan raises (rule 15), if any: by precedence a replay, a pass that let someone through offline who
+ * was not green or bw then (API.md 2.3), a fever, a code that is not green.
+ */
 function alertOf(ctx: SystemContext, scan: ScanDoc): RaisedAlert | null {
   const kind = scan.replayed
     ? 'replay'
-    : scan.fever
-      ? 'fever'
-      : ['yellow', 'orange', 'red'].includes(scan.color)
-        ? 'color'
-        : null;
+    : scan.stalePass
+      ? 'stale_pass'
+      : scan.fever
+        ? 'fever'
+        : ['yellow', 'orange', 'red'].includes(scan.color)
+          ? 'color'
+          : null;
   if (!kind) return null;
   return raiseAlert(
     ctx,
@@ -85,7 +100,8 @@ function alertOf(ctx: SystemContext, scan: ScanDoc): RaisedAlert | null {
       scopeAncestors: scan.scopeAncestors,
       site: scan.site,
       person: { name: scan.masked.name },
-      color: scan.color,
+      // a stale pass is about the color the person had when they were let through
+      color: kind === 'stale_pass' ? scan.stalePass!.color : scan.color,
       temperature: scan.temperature,
       at: scan.scannedAt,
     },
@@ -188,6 +204,9 @@ export async function record(
     location: params.location ? geoPointOf(params.location) : null,
     scannedAt: at,
     receivedAt: ctx.now,
+    ...(params.offline
+      ? { offline: { decision: params.offline.decision, reason: params.offline.reason ?? null } }
+      : {}),
   };
 
   let scan: ScanDoc;
@@ -297,7 +316,24 @@ export async function noteActivity(ctx: RequestContext, position: PositionDoc, l
   if (Object.keys(patch).length > 0) await positionsOf(ctx.db).update(position._id, patch);
 }
 
-type ScanBase = Omit<ScanDoc, 'personId' | 'guest' | 'masked' | 'color' | 'decision' | 'qr' | 'replayed'>;
+type ScanBase = Omit<
+  ScanDoc,
+  'personId' | 'guest' | 'masked' | 'color' | 'decision' | 'qr' | 'replayed' | 'stalePass'
+>;
+
+/**
+ * The person's color at `at` (API.md 2.3, `stale_pass`): the present one unless it changed since — then the
+ * latest code event at or before `at` (one indexed read, only for a scan allowed offline that is not fresh).
+ */
+export async function colorAt(ctx: RequestContext, person: PersonDoc, at: Date): Promise<Color> {
+  if (person.colorSince.getTime() <= at.getTime()) return person.color;
+  const _ = ctx.db.command;
+  const event = await new Repository<CodeEventDoc>(ctx.db, 'code_events').first(
+    { personId: person._id, at: _.lte(at) },
+    [['at', 'desc']],
+  );
+  return event ? event.to : person.color;
+}
 
 /** A reading taken at `at` counts for the code unless a later reading of the person is already known (rule 4). */
 async function laterReadingKnown(ctx: RequestContext, person: PersonDoc, at: Date): Promise<boolean> {
@@ -317,8 +353,14 @@ async function scanCode(
   base: ScanBase,
   late: boolean,
 ): Promise<ScanDoc> {
-  const code = parseCode(qr);
+  const code = parseScannedCode(qr);
   if (!code) throw new DomainError('QR_INVALID');
+  // API.md 2.3: a pass that does not verify under a published key, or names another code, makes the QR invalid
+  if (
+    code.version === 2 &&
+    checkPass(code, verificationKeys(ctx.ports.passKeys(), at), sm2VerifyRemembered) !== 'ok'
+  )
+    throw new DomainError('QR_INVALID');
   const person = await new Repository<PersonDoc>(ctx.db, 'persons').first({ codeId: code.codeId });
   if (!person) throw new DomainError('QR_INVALID');
   // a code is read by another scanner (rule 4), and a scanner must be green to scan (rule 7): scanning one's own
@@ -331,6 +373,12 @@ async function scanCode(
   if (!checked.ok) throw new DomainError(checked.reason === 'expired' ? 'QR_EXPIRED' : 'QR_INVALID');
 
   const replayed = await seenElsewhere(ctx, person._id, code.step, base.site.id, at);
+  // the online decision is the server's, whatever the pass says; a pass that let someone through offline while
+  // they were neither green nor bw then is an alert of its own (late sync or not)
+  const onPass = code.version === 2;
+  const allowedOnPass = onPass && base.offline?.decision === 'allow';
+  const then = allowedOnPass ? await colorAt(ctx, person, at) : person.color;
+  const stale = isStalePass(base.offline, onPass, then);
   const build = (current: Pick<PersonDoc, 'color' | 'masked'>): ScanDoc => ({
     ...base,
     personId: person._id,
@@ -338,8 +386,22 @@ async function scanCode(
     masked: { name: current.masked.name, idNumber: current.masked.idNumber },
     color: current.color,
     decision: gateDecision(current.color, base.temperature),
-    qr: { codeId: code.codeId, step: code.step },
+    qr: {
+      codeId: code.codeId,
+      step: code.step,
+      ...(onPass
+        ? {
+            pass: {
+              kid: code.pass.claims.kid,
+              color: code.pass.claims.color,
+              iat: new Date(code.pass.claims.iat * 1000),
+              exp: new Date(code.pass.claims.exp * 1000),
+            },
+          }
+        : {}),
+    },
     replayed,
+    ...(stale ? { stalePass: { color: then } } : {}),
   });
 
   const facts = factsOf(person);

@@ -1,5 +1,6 @@
-/** 码上行动 scan mode: roles, going on duty, scanning with temperature, refusals (API.md `scan`). */
+/** 码上行动 scan mode: roles, going on duty, scanning with temperature, refusals, pass keys (API.md `scan`). */
 import { scanParams } from '../../../miniprogram/core/contracts/scan.contract';
+import { publishedKeys } from '../../_server/privacy/pass';
 import { createFunction, defineAction } from '../../_server/router';
 import { goOnDuty } from '../../_server/scan/duty';
 import { record } from '../../_server/scan/record';
@@ -13,5 +14,9 @@ export const main = createFunction({
     goOnDuty: defineAction(scanParams.goOnDuty, goOnDuty),
     record: defineAction(scanParams.record, record),
     refusal: defineAction(scanParams.refusal, refusal),
+    // API.md 2.3: the public keys a scanner checks passes with offline; any caller, no registration needed
+    keys: defineAction(scanParams.keys, async (_params, ctx) => ({
+      keys: publishedKeys(ctx.ports.passKeys(), ctx.now),
+    })),
   },
 });

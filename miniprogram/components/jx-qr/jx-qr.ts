@@ -1,11 +1,15 @@
 /**
- * The QR of the dynamic code, drawn as a grid of views (no canvas: it renders the same in the mini-program, in
- * tests and in screenshots). The matrix comes from TDesign's own pure encoder (qrcodegen); medium error correction.
+ * The QR of the dynamic code on a canvas (type 2d): a JXM2 text (~300 characters) is 69 × 69 modules, too many for
+ * a grid of views. Modules from TDesign's pure encoder (medium error correction), each a whole number of device
+ * pixels, centred with a quiet zone of 2 modules.
  */
 import { Ecc, QrCode, QrSegment } from 'tdesign-miniprogram/common/shared/qrcode/qrcodegen';
 
-/** Quiet zone, in modules. */
-const MARGIN = 2;
+type Canvas = {
+  width: number;
+  height: number;
+  getContext(type: '2d'): { fillStyle: string; fillRect(x: number, y: number, w: number, h: number): void };
+};
 
 Component({
   properties: {
@@ -13,20 +17,43 @@ Component({
     /** Side length in rpx. */
     size: { type: Number, value: 440 },
   },
-  data: { rows: [] as number[][], cell: 0, padding: 0 },
   observers: {
-    'text, size'(text: string, size: number) {
-      if (!text) {
-        this.setData({ rows: [], cell: 0 });
-        return;
-      }
-      const modules = QrCode.encodeSegments(QrSegment.makeSegments(text), Ecc.MEDIUM).getModules();
-      const cell = Math.floor((size / (modules.length + 2 * MARGIN)) * 100) / 100;
-      this.setData({
-        rows: modules.map((row: boolean[]) => row.map((dark) => (dark ? 1 : 0))),
-        cell,
-        padding: cell * MARGIN,
-      });
+    'text, size'() {
+      this.draw();
+    },
+  },
+  lifetimes: {
+    ready() {
+      this.draw();
+    },
+  },
+  methods: {
+    draw() {
+      const { text, size } = this.data;
+      wx.createSelectorQuery()
+        .in(this)
+        .select('#qr-canvas')
+        .fields({ node: true, size: true })
+        .exec((res: Array<{ node?: Canvas; width?: number } | null>) => {
+          const canvas = res?.[0]?.node;
+          if (!canvas) return;
+          const info = wx.getWindowInfo();
+          const side = Math.round(
+            (res[0]!.width || (size * info.windowWidth) / 750) * (info.pixelRatio || 1),
+          );
+          canvas.width = canvas.height = side;
+          const ctx = canvas.getContext('2d');
+          ctx.fillStyle = '#ffffff';
+          ctx.fillRect(0, 0, side, side);
+          if (!text) return;
+          const modules = QrCode.encodeSegments(QrSegment.makeSegments(text), Ecc.MEDIUM).getModules();
+          const cell = Math.max(1, Math.floor(side / (modules.length + 4)));
+          const offset = Math.floor((side - cell * modules.length) / 2);
+          ctx.fillStyle = '#000000';
+          modules.forEach((row: boolean[], r: number) =>
+            row.forEach((dark, c) => dark && ctx.fillRect(offset + c * cell, offset + r * cell, cell, cell)),
+          );
+        });
     },
   },
 });

@@ -47,6 +47,11 @@ export interface CitizenReplies {
     color: Color;
     colorReason: ColorReason;
     issuedAt: string;
+    /**
+     * v1.1 (API.md 2.3): the signed pass `<payload>.<signature>` the phone draws as JXM2 until it expires; null when
+     * the deployment has no pass-signing key.
+     */
+    pass: string | null;
   };
   history: {
     items: Array<{

@@ -2,6 +2,7 @@
 import type { ErrorCode } from '../errors';
 import type { Color } from '../health-code.rules';
 import type { PositionStatus, Role, SiteType } from '../org';
+import { OFFLINE_REASONS, QR_MAX_LENGTH, type PassKey } from '../signed-pass';
 import { v, type Infer } from '../validation';
 
 /** Who registers at a gate without a code (rule 5). */
@@ -31,7 +32,8 @@ export const scanParams = {
     positionId: id,
     scanId,
     temperature: v.number(),
-    qr: v.optional(v.string({ max: 120 })),
+    /** JXM1, or v1.1 JXM2 with the signed pass (API.md 2.2, 2.3). */
+    qr: v.optional(v.string({ max: QR_MAX_LENGTH })),
     guest: v.optional(
       v.object({
         name: v.string({ max: 60 }),
@@ -43,6 +45,13 @@ export const scanParams = {
     ),
     location: v.optional(fix()),
     scannedAt: v.optional(v.dateTime()),
+    /** v1.1: what the scanner's phone decided with no network (API.md 2.3), stored with the scan. */
+    offline: v.optional(
+      v.object({
+        decision: v.oneOf(['allow', 'deny'] as const),
+        reason: v.optional(v.oneOf(OFFLINE_REASONS)),
+      }),
+    ),
   }),
   refusal: v.object({
     positionId: id,
@@ -52,6 +61,8 @@ export const scanParams = {
     /** Extension: as for `record`, for a refusal kept on the phone while the network was down. */
     scannedAt: v.optional(v.dateTime()),
   }),
+  /** v1.1: the province's pass-signing public keys (API.md 2.3); any caller. */
+  keys: v.object({}),
 };
 
 export interface SiteView {
@@ -75,6 +86,8 @@ export interface ScanReplies {
     replayed?: boolean;
   };
   refusal: { scanId: string; duplicate: boolean };
+  /** Current first, then the previous one while passes it signed may still be valid. */
+  keys: { keys: PassKey[] };
 }
 
 export type ScanAction = keyof typeof scanParams;
@@ -116,4 +129,5 @@ export const SCAN_ERRORS: Record<ScanAction, readonly ErrorCode[]> = {
     'CONFLICT',
     'EPIDEMIC_ENDED',
   ],
+  keys: ['BAD_REQUEST'],
 };

@@ -1,8 +1,11 @@
 /**
  * 我的吉祥码: the dynamic code, redrawn every 30 seconds from the cached seed (offline too), with the colour
  * named in words, the masked name, a live clock and a moving bar — so that a screenshot is told from a live code.
+ * While the code's signed pass holds (API.md 2.3) the QR is JXM2, which a scanner without network can check; the
+ * page says until when.
  */
 import { codeStep } from '../../core/dynamic-code';
+import { parsePass, passUsableAt } from '../../core/signed-pass';
 import { colorView, shanghaiClock, type ColorView } from '../../core/views/health-code.view';
 import { qrTextAt } from '../../core/code-hmac';
 import { callCloud } from '../../services/cloud';
@@ -24,6 +27,8 @@ Component({
     /** 0–99: the position of the moving bar, one sweep every 2 seconds. */
     sweep: 0,
     updatedAt: '',
+    /** Until when the QR carries the signed pass (Shanghai time); empty once it has expired. */
+    passUntil: '',
     offline: false,
     message: '',
   },
@@ -80,6 +85,8 @@ Component({
       if (step !== self.step) {
         self.step = step;
         patch.qrText = qrTextAt(self.code, now);
+        const pass = passUsableAt(self.code.pass, now) ? parsePass(self.code.pass!) : null;
+        patch.passUntil = pass ? shanghaiClock(new Date(pass.claims.exp * 1000)).slice(5, 16) : '';
       }
       this.setData(patch);
     },

@@ -4,7 +4,8 @@
  * code, read the result at arm's length. The page follows the phone's location and sends it with every scan
  * (rule 7). Someone who will not be scanned, or forces their way in, is recorded with one tap (rule 18). Without
  * network a scan or refusal is kept on the device with its scanId, time and location and sent exactly once when the
- * network returns.
+ * network returns; a scan is decided there and then from the code's signed pass and the province's keys cached on
+ * the phone (API.md 2.3, rule 16), and the screen says allow or deny and why.
  */
 import {
   GUEST_CATEGORIES,
@@ -31,6 +32,8 @@ import {
   syncScans,
   type RecordParams,
 } from '../../services/scan-queue';
+import { decideOffline, guestOfflineDecision, offlineResultView } from '../core/offline-gate';
+import { cachedPassKeys, refreshPassKeys } from '../services/pass-keys';
 
 const COMMON_TEMPERATURES = [36.0, 36.2, 36.4, 36.5, 36.6, 36.8, 37.0, 37.3, 37.5, 38.0];
 const CATEGORY_LABELS: Record<GuestCategory, string> = {
@@ -64,10 +67,13 @@ interface Result {
   allow: boolean;
   name: string;
   note: string;
+  /** Decided on the phone without network (API.md 2.3). */
+  offline: boolean;
 }
 
 function resultOf(reply: ScanReplies['record']): Result {
   return {
+    offline: false,
     color: reply.color,
     colorName: COLOR_NAMES[reply.color],
     decision: decisionText(reply.decision),
@@ -117,6 +123,8 @@ Component({
       };
       wx.onNetworkStatusChange(self.onNetwork);
       this.followLocation();
+      // the page opens after going on duty: the keys that check passes without network are refreshed each time
+      void refreshPassKeys(new Date());
       if (pendingScans().length) void this.sync();
     },
     detached() {
@@ -231,13 +239,7 @@ Component({
         return;
       }
       if (reply.error.code === 'NETWORK') {
-        const queue = enqueueScan({ ...params, scannedAt: takenAt.toISOString() }, new Date());
-        this.setData({
-          busy: false,
-          pending: queue.length,
-          result: null,
-          message: '网络不可用：本次登记已保存在手机上，联网后自动上报。',
-        });
+        this.decideOffline(params, takenAt);
         return;
       }
       this.setData({
@@ -246,6 +248,30 @@ Component({
         message: reply.error.message,
         hints: fieldHints(reply.error.fields),
       });
+    },
+    /**
+     * No network (API.md 2.3): the pass decides, under the cached keys, on the phone's clock; a person without a code
+     * as online (bw, allowed below 37.3 °C). The scan joins the queue with what was decided and why.
+     */
+    decideOffline(params: RecordParams, takenAt: Date) {
+      const verdict =
+        params.qr !== undefined
+          ? decideOffline(params.qr, params.temperature, cachedPassKeys(), takenAt.getTime())
+          : guestOfflineDecision(params.temperature);
+      if (!verdict) {
+        this.setData({ busy: false, result: null, message: '无法识别：这不是吉祥码，请持码人出示吉祥码。' });
+        return;
+      }
+      const offline = { decision: verdict.decision, ...(verdict.reason ? { reason: verdict.reason } : {}) };
+      const queue = enqueueScan({ ...params, scannedAt: takenAt.toISOString(), offline }, new Date());
+      this.setData({
+        busy: false,
+        pending: queue.length,
+        guestMode: false,
+        result: offlineResultView(verdict, params.guest?.name),
+        message: '网络不可用：本次登记已保存在手机上，联网后自动上报。',
+      });
+      wx.vibrateShort({ type: verdict.decision === 'allow' ? 'light' : 'heavy' });
     },
     refuseScan() {
       return this.refusal('refused_scan');
