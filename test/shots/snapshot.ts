@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MINIPROGRAM, type PageInstance } from '../pages/harness';
+import { MINIPROGRAM, phone, type DrawnCanvas, type PageInstance } from '../pages/harness';
 import { ICON_CSS, iconName } from './icons';
 import { rpxToPx, VIEWPORT_WIDTH } from './rpx';
 
@@ -56,15 +56,34 @@ function fillField(original: Element, copy: Element): void {
   copy.replaceChildren(span);
 }
 
+/**
+ * What a page drew on a canvas, as an SVG of its filled rectangles (the test phone records them: see DrawnCanvas in
+ * ../pages/harness); the browser would otherwise show an empty canvas. The page's canvases are the last ones the
+ * phone lent, in the order of the page's <canvas> elements.
+ */
+function drawCanvas(copy: Element, drawn: DrawnCanvas | undefined): void {
+  if (!drawn || drawn.rects.length === 0) return;
+  const rects = drawn.rects
+    .map((r) => `<rect x="${r.x}" y="${r.y}" width="${r.w}" height="${r.h}" fill="${r.fill}"/>`)
+    .join('');
+  copy.innerHTML =
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${drawn.width} ${drawn.height}" ` +
+    `width="100%" height="100%" shape-rendering="crispEdges" style="display:block">${rects}</svg>`;
+}
+
 /** The page's DOM with what the browser needs to show it like WeChat does. */
 function pageMarkup(page: PageInstance): string {
   const root = page.dom as HTMLElement;
   const copy = root.cloneNode(true) as HTMLElement;
   const originals = Array.from(root.querySelectorAll('*'));
   const copies = Array.from(copy.querySelectorAll('*'));
+  const canvasCount = originals.filter((el) => el.tagName.toLowerCase() === 'wx-canvas').length;
+  const drawn = phone.canvases.filter((c) => c.rects.length > 0).slice(-canvasCount || phone.canvases.length);
+  let canvasIndex = 0;
   originals.forEach((original, i) => {
     const el = copies[i];
     const tag = original.tagName.toLowerCase();
+    if (tag === 'wx-canvas') drawCanvas(el, canvasCount ? drawn[canvasIndex++] : undefined);
     if (tag === 'wx-input' || tag === 'wx-textarea') fillField(original, el);
     const icon = iconName(el);
     if (icon) el.setAttribute('data-shot-icon', icon);
