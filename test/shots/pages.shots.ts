@@ -73,6 +73,31 @@ describe('scanner pages', () => {
     phone.online = true;
   });
 
+  /** The network cut after the page cached the province's keys: the signed pass decides (API.md 2.3). */
+  async function offlinePass(name: string, openid: string, temperatureId: string) {
+    await onDuty(cloud, world.intermediate);
+    const c = await citizenWithCode(cloud, openid);
+    resetPhone(world.intermediate.openid);
+    const view = open('scanner/scan/scan', { positionId: world.intermediate.id });
+    await until(() => view.page.data.locationState === 'ok', 'the first fix');
+    await until(() => phone.storage.has('jxm.passKeys.v1'), 'the keys cached');
+    phone.online = false;
+    phone.scanResult = c.passQrAt(Date.now());
+    await tap(view.page, temperatureId);
+    await tap(view.page, '#scan');
+    await until(() => view.page.data.pending === 1, 'the scan queued with its offline decision');
+    shoot(name, view);
+    phone.online = true;
+  }
+
+  it('scanner-offline-allow: no network, a green signed pass admitted', async () => {
+    await offlinePass('scanner-offline-allow', 'shots-offline-green', '#temp-365');
+  });
+
+  it('scanner-offline-deny: no network, a green pass with a fever refused', async () => {
+    await offlinePass('scanner-offline-deny', 'shots-offline-fever', '#temp-380');
+  });
+
   it('scanner-guest-errors: registering a person without a code', async () => {
     resetPhone(world.intermediate.openid);
     const view = open('scanner/scan/scan', { positionId: world.intermediate.id });
