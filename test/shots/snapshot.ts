@@ -140,10 +140,13 @@ wx-button::after {
 
 /**
  * What TDesign lays out from measurements at run time (wx.createSelectorQuery), which jsdom can't give: the
- * harness answers every query with zero sizes, so those parts are drawn here with CSS instead.
+ * harness answers every query with zero sizes, so those parts are drawn here with CSS instead; and what its
+ * transitions leave behind once they would have ended.
  */
 const TDESIGN_CSS = `
 [class*='t-tabs__track'] { display: none; }
+/* a popup or overlay that is closing: its leave transition never ends in jsdom; on a phone it is gone */
+[class*='-leave-active'] { display: none !important; }
 [class*='t-tabs__item--line'][class*='t-tabs__item--active']::after {
   content: ''; position: absolute; left: 50%; bottom: 0.5px; width: 16px; height: 3px; margin-left: -8px;
   border-radius: 4px; background: var(--td-tab-track-color, var(--td-brand-color, #0052d9));
