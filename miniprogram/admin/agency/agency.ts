@@ -28,7 +28,7 @@ import {
   type RegionPeriod,
   type RegionTable,
 } from '../core/agency.view';
-import { revealRefusal } from '../core/records.view';
+import { revealPerson, revealRequest } from '../services/reveal';
 
 type Tab = 'open' | 'handled' | 'regions';
 type IndexTap = WechatMiniprogram.CustomEvent<
@@ -219,24 +219,15 @@ Component({
       this.setData({ revealReason: e.detail.value, reasonHint: '' });
     },
     async reveal() {
-      const detail = this.data.detail;
-      const reason = this.data.revealReason.trim();
-      if (!detail?.scanId) return;
-      if (!reason) {
-        this.setData({ reasonHint: '请填写查阅事由（记入审计）' });
+      const scanId = this.data.detail?.scanId;
+      if (!scanId) return;
+      const request = revealRequest(this.data.revealReason);
+      if ('reasonHint' in request) {
+        this.setData(request);
         return;
       }
       this.setData({ revealing: true });
-      const reply = await callCloud('records', 'reveal', {
-        actingPositionId: this.data.actingPositionId,
-        scanId: detail.scanId,
-        reason,
-      });
-      if (!reply.ok) {
-        this.setData({ revealing: false, revealed: null, refusal: revealRefusal(reply.error) });
-        return;
-      }
-      this.setData({ revealing: false, asking: false, revealed: reply.data, refusal: '' });
+      this.setData(await revealPerson(this.data.actingPositionId, scanId, request.reason));
     },
     /**
      * 接收异常提醒: WeChat asks the user to accept the alert pushes' template (a one-time subscription allows one

@@ -9,7 +9,8 @@ import { shanghaiClock, startOfShanghaiDay } from '../../core/calendar';
 import { alertLines } from '../core/alerts.view';
 import { decisionText } from '../../core/views/health-code.view';
 import { callCloud } from '../../services/cloud';
-import { alertDetail, revealRefusal, scanDetail, type DetailView } from '../core/records.view';
+import { alertDetail, scanDetail, type DetailView } from '../core/records.view';
+import { revealPerson, revealRequest } from '../services/reveal';
 
 type ScanItem = RecordsReplies['scans']['items'][number];
 type AlertItem = RecordsReplies['alerts']['items'][number];
@@ -159,24 +160,15 @@ Component({
       this.setData({ revealReason: e.detail.value, reasonHint: '' });
     },
     async reveal() {
-      const detail = this.data.detail;
-      const reason = this.data.revealReason.trim();
-      if (!detail?.scanId) return;
-      if (!reason) {
-        this.setData({ reasonHint: '请填写查阅事由（记入审计）' });
+      const scanId = this.data.detail?.scanId;
+      if (!scanId) return;
+      const request = revealRequest(this.data.revealReason);
+      if ('reasonHint' in request) {
+        this.setData(request);
         return;
       }
       this.setData({ revealing: true });
-      const reply = await callCloud('records', 'reveal', {
-        actingPositionId: this.data.actingPositionId,
-        scanId: detail.scanId,
-        reason,
-      });
-      if (!reply.ok) {
-        this.setData({ revealing: false, revealed: null, refusal: revealRefusal(reply.error) });
-        return;
-      }
-      this.setData({ revealing: false, asking: false, revealed: reply.data, refusal: '' });
+      this.setData(await revealPerson(this.data.actingPositionId, scanId, request.reason));
     },
   },
 });
