@@ -49,6 +49,7 @@ const AREAS = {
     mutate: ['cloudfunctions/_server/org/**/*.ts'],
     tests: integration(
       'org',
+      'org-edges',
       'org-authorization',
       'org-preview-invite',
       'hierarchy-v11',
