@@ -34,6 +34,7 @@ const AREAS = {
       ...integration(
         'scan',
         'scan-edges',
+        'signed-pass',
         'gate-rules',
         'holes-gate',
         'rule-boundaries',
