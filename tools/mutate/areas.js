@@ -76,7 +76,8 @@ const AREAS = {
     mutate: ['cloudfunctions/_server/health/**/*.ts'],
     tests: [
       ...unit('national-freshness.rules'),
-      ...integration('health', 'citizen', 'national-freshness', 'gate-rules'),
+      // records: the retention purge after the end of the epidemic (rule 3) is tried there
+      ...integration('health', 'citizen', 'national-freshness', 'gate-rules', 'records'),
     ],
     bundles: true,
     tsconfig: SERVER_TSCONFIG,
