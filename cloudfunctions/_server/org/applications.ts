@@ -84,18 +84,18 @@ export async function applySenior(
 
 /**
  * The acting position may deal with applications: the initiator (all of them), or (rule 14, API.md v1.1) the
- * senior of a `city_bureau` site (those of its site's region); anyone else is FORBIDDEN. For the city bureau, the
- * region prefix its applications are listed under.
+ * senior of a `city_bureau` site (those of its site's region); anyone else is FORBIDDEN. For the city bureau, its
+ * site and the region its applications are listed under.
  */
 async function applicationDesk(
   ctx: RequestContext,
   actingPositionId: string,
-): Promise<{ actor: PositionDoc; region: string | null }> {
+): Promise<{ actor: PositionDoc; bureau: SiteDoc | null; region: string | null }> {
   const actor = await actingPosition(ctx, actingPositionId, ['initiator', 'senior']);
-  if (actor.role === 'initiator') return { actor, region: null };
-  const site = await sitesOf(ctx.db).get(actor.siteId);
-  if (site?.type !== 'city_bureau') throw new DomainError('FORBIDDEN');
-  return { actor, region: site.regionCode ?? DEFAULT_REGION_CODE };
+  if (actor.role === 'initiator') return { actor, bureau: null, region: null };
+  const bureau = await sitesOf(ctx.db).get(actor.siteId);
+  if (bureau?.type !== 'city_bureau') throw new DomainError('FORBIDDEN');
+  return { actor, bureau, region: bureau.regionCode ?? DEFAULT_REGION_CODE };
 }
 
 export async function applications(
@@ -150,9 +150,10 @@ export async function forwardApplication(
   params: OrgParams<'forwardApplication'>,
   ctx: RequestContext,
 ): Promise<OrgReplies['forwardApplication']> {
-  const { actor, region } = await applicationDesk(ctx, params.actingPositionId);
+  const { actor, bureau, region } = await applicationDesk(ctx, params.actingPositionId);
   // the province reviews; forwarding is the city bureau's step
-  if (region === null) throw new DomainError('FORBIDDEN', '由市政务服务局转报；省级请直接审核');
+  if (bureau === null || region === null)
+    throw new DomainError('FORBIDDEN', '由市政务服务局转报；省级请直接审核');
   const application = await applicationsOf(ctx).get(params.applicationId);
   if (!application) throw new DomainError('NOT_FOUND');
   if (!regionCovers(region, application.regionCode ?? DEFAULT_REGION_CODE))
@@ -160,13 +161,12 @@ export async function forwardApplication(
   if (application.applicant.openid === ctx.openid)
     throw new DomainError('FORBIDDEN', '不能转报本人提交的申请');
   if (application.status !== 'pending') throw new DomainError('CONFLICT', '该申请已处理');
-  const site = (await sitesOf(ctx.db).get(actor.siteId))!;
   const comment = params.comment ?? null;
   const status = params.approve ? 'forwarded' : 'rejected';
   const patch: Record<string, unknown> = params.approve
     ? {
         status,
-        forwarded: ctx.db.command.set({ at: ctx.now, by: site.name, byPositionId: actor._id, comment }),
+        forwarded: ctx.db.command.set({ at: ctx.now, by: bureau.name, byPositionId: actor._id, comment }),
       }
     : { status, reviewedAt: ctx.now, reviewedBy: actor._id, comment };
   const row = auditRow(ctx, {

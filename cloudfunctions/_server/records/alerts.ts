@@ -135,7 +135,8 @@ export async function regionStats(
   const prefix = regionPrefix(region);
   const _ = ctx.db.command;
   const $ = _.aggregate;
-  const inRegion = { $regex: `^${prefix}` };
+  // the sites of the region: their codes begin with its prefix
+  const inRegion = ctx.db.RegExp({ regexp: `^${prefix}` });
   const [scans, refusals] = await Promise.all([
     ctx.db
       .collection('scans')
@@ -143,7 +144,7 @@ export async function regionStats(
       .match({
         scopeAncestors: root,
         scannedAt: _.gte(params.from).and(_.lte(params.to)),
-        regionCode: ctx.db.RegExp({ regexp: inRegion.$regex }),
+        regionCode: inRegion,
       })
       .group({
         _id: '$regionCode',
@@ -159,7 +160,7 @@ export async function regionStats(
       .match({
         scopeAncestors: root,
         at: _.gte(params.from).and(_.lte(params.to)),
-        regionCode: ctx.db.RegExp({ regexp: inRegion.$regex }),
+        regionCode: inRegion,
       })
       .group({ _id: '$regionCode', refusals: $.sum(1) })
       .limit(REGION_GROUPS)
