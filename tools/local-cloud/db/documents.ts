@@ -1,5 +1,6 @@
 /** Documents as the embedded database keeps them, and the errors it answers with. */
 import { EJSON } from 'bson';
+import { parseRelaxed } from './ejson';
 
 export type DocId = string | number;
 export type Doc = { _id: DocId; [field: string]: unknown };
@@ -28,7 +29,7 @@ export function duplicateKeyError(collection: string, index: string): StoreError
 }
 
 export function parseDoc(text: string): Doc {
-  return EJSON.parse(text, { relaxed: true }) as Doc;
+  return parseRelaxed(text) as Doc; // EJSON.parse(text, { relaxed: true }), faster
 }
 
 export function serializeDoc(doc: Doc): string {

@@ -1,11 +1,15 @@
 /**
- * The embedded document store behind the local cloud: one SQLite table per collection (better-sqlite3, WAL,
- * synchronous=FULL), documents kept as relaxed EJSON, and one side table per declared index holding
- * order-preserving keys (see key-codec.ts). Filters, updates and aggregation follow MongoDB through mingo; the
- * planner here decides which rows mingo gets to look at, and records what it did so that tests can check that
- * a query on a declared index never scans its collection.
+ * The embedded document store behind the local cloud: one SQLite table per collection (better-sqlite3, WAL),
+ * documents kept as relaxed EJSON, and one side table per declared index holding order-preserving keys (see
+ * key-codec.ts). Writes are group-committed (see transaction()): the writes of concurrent requests share one SQLite
+ * transaction and one fdatasync of the WAL, and durable() says when what was written is on disk. Filters, updates
+ * and aggregation follow MongoDB through mingo; the planner here decides which rows mingo gets to look at, and
+ * records what it did so that tests can check that a query on a declared index never scans its collection.
  */
+import { closeSync, fdatasync, fdatasyncSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
+// from node:timers, not the global: the page tests run the local cloud in jsdom, which has no setImmediate
+import { setImmediate } from 'node:timers';
 import { Aggregator, Query, find as mingoFind, update as mingoUpdate } from 'mingo';
 import type { CollectionSpec, IndexSpec } from '../../../cloudfunctions/_server/db/collections';
 import { AFTER, encodeComponent, encodeKey, isIndexableScalar, tagOf } from './key-codec';
@@ -80,16 +84,39 @@ interface CollectionRuntime {
   count: Database.Statement;
 }
 
+interface Bound {
+  value: unknown;
+  inclusive: boolean;
+}
+
 interface FieldBounds {
   eq?: unknown[];
-  lower?: { value: unknown; inclusive: boolean };
-  upper?: { value: unknown; inclusive: boolean };
+  lower?: Bound;
+  upper?: Bound;
 }
 
 const RANGE_OPS = new Set(['$gt', '$gte', '$lt', '$lte']);
 
-/** Top-level conjuncts of a filter: field → the simple conditions an index can use. */
-function analyseFilter(filter: Filter): Map<string, FieldBounds> {
+/**
+ * The tighter of two bounds on the same side (`side` 1: lower bounds, the greater wins; -1: upper bounds, the
+ * smaller wins); at the same value the exclusive one. Values compare as their index keys do (across types too:
+ * either bound is a superset of what the conjunction matches, so the tighter one is always right to use).
+ */
+function tighter(current: Bound | undefined, next: Bound, side: 1 | -1): Bound {
+  if (!current) return next;
+  const order = Buffer.compare(encodeComponent(next.value), encodeComponent(current.value)) * side;
+  if (order > 0) return next;
+  if (order < 0) return current;
+  return current.inclusive ? next : current;
+}
+
+/**
+ * Top-level conjuncts of a filter (`$and` included): field → the simple conditions an index can use. Several
+ * ranges on one field (the caller's `from`/`to` and a cursor's bound, say) narrow to the tightest lower and upper
+ * bound; of several equality lists the shortest is kept (on an array field `{$and: [{a: 1}, {a: 2}]}` matches
+ * documents holding both, so each list alone still finds every match).
+ */
+export function analyseFilter(filter: Filter): Map<string, FieldBounds> {
   const bounds = new Map<string, FieldBounds>();
   const visit = (clause: Filter) => {
     for (const [field, cond] of Object.entries(clause)) {
@@ -99,21 +126,25 @@ function analyseFilter(filter: Filter): Map<string, FieldBounds> {
       }
       if (field.startsWith('$')) continue;
       const b = bounds.get(field) ?? {};
+      const equal = (values: unknown[]) => {
+        if (!b.eq || values.length < b.eq.length) b.eq = values;
+      };
       if (isIndexableScalar(cond)) {
-        b.eq ??= [cond];
+        equal([cond]);
       } else if (cond && typeof cond === 'object' && !Array.isArray(cond) && !(cond instanceof RegExp)) {
         for (const [op, value] of Object.entries(cond as Record<string, unknown>)) {
-          if (op === '$eq' && isIndexableScalar(value)) b.eq ??= [value];
+          if (op === '$eq' && isIndexableScalar(value)) equal([value]);
           else if (
             op === '$in' &&
             Array.isArray(value) &&
             value.length > 0 &&
             value.every(isIndexableScalar)
           ) {
-            b.eq ??= [...value];
+            equal([...value]);
           } else if (RANGE_OPS.has(op) && isIndexableScalar(value)) {
-            if (op === '$gt' || op === '$gte') b.lower ??= { value, inclusive: op === '$gte' };
-            else b.upper ??= { value, inclusive: op === '$lte' };
+            const bound = { value, inclusive: op === '$gte' || op === '$lte' };
+            if (op === '$gt' || op === '$gte') b.lower = tighter(b.lower, bound, 1);
+            else b.upper = tighter(b.upper, bound, -1);
           }
         }
       }
@@ -180,6 +211,9 @@ function planIndex(index: IndexRuntime, bounds: Map<string, FieldBounds>, order:
   return { index, ranges, direction, score };
 }
 
+/** Documents per transaction when a new index is filled from the documents already stored. */
+const BACKFILL_BATCH = 10_000;
+
 const NUMERIC_UPDATES = new Set(['$inc', '$mul']);
 const ARRAY_UPDATES = new Set(['$push', '$addToSet', '$pop', '$pull', '$pullAll']);
 
@@ -227,12 +261,76 @@ function checkUpdateTargets(doc: Doc, update: Record<string, unknown>): void {
   }
 }
 
+/**
+ * Writes that join one SQLite transaction (see Store.transaction): `durable` settles when it commits (resolved)
+ * or is rolled back whole (rejected with why).
+ */
+interface WriteGroup {
+  /** Numbers the groups of this Store in order: 1, 2, 3… */
+  generation: number;
+  durable: Promise<void>;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+  /** transaction() calls that have run in it, nested ones included. */
+  writes: number;
+}
+
+/** A pending document whose durable content is not known (see PendingDoc.before). */
+const UNKNOWN = Symbol('unknown');
+
+/**
+ * A document written by a group that is not durable yet: what a read must compare with to know whether its answer
+ * could show something that is not durable (Store.pendingAffects).
+ */
+interface PendingDoc {
+  /** Its durable content (null: absent), or UNKNOWN once that has moved on without it (a later group, a failure). */
+  before: Doc | null | typeof UNKNOWN;
+  /** Its content now (null: absent). */
+  after: Doc | null;
+  /** The generations of the group that first wrote it, and of the last one. */
+  created: number;
+  generation: number;
+}
+
+/** _id values a filter pins the documents to (`_id: x`, `$eq`, `$in`), or null. */
+function pinnedIds(filter: Filter): unknown[] | null {
+  const cond = filter._id;
+  if (isIndexableScalar(cond)) return [cond];
+  if (cond && typeof cond === 'object' && !Array.isArray(cond) && !(cond instanceof RegExp)) {
+    const c = cond as Record<string, unknown>;
+    if (isIndexableScalar(c.$eq)) return [c.$eq];
+    if (Array.isArray(c.$in) && c.$in.every(isIndexableScalar)) return c.$in;
+  }
+  return null;
+}
+
+/**
+ * A group this large is committed and synced at once, at the end of the write that reached it: a bulk load (the
+ * bench's seeding) is synchronous code, and must not hold its writes, or their pending notes, until it ends.
+ */
+const GROUP_MAX_WRITES = 10_000;
+
+const DURABLE: Promise<void> = Promise.resolve();
+
 export class Store {
   readonly db: Database.Database;
   private readonly collections = new Map<string, CollectionRuntime>();
   private readonly specs: Record<string, CollectionSpec>;
+  /** The planner's prepared statements, by their text. */
+  private readonly statements = new Map<string, Database.Statement>();
   /** The last plan per collection, for tests and `explain`. */
   readonly lastPlan = new Map<string, QueryPlan>();
+  /**
+   * Group commit at work: groups committed, the top-level transaction() calls they held, and the WAL syncs that
+   * made them durable (for tests and the bench).
+   */
+  readonly groupStats = { groups: 0, writes: 0, syncs: 0 };
+  /**
+   * Asked as a group commits: true to sync the WAL there and then, on the event loop, rather than in the thread
+   * pool. The engine says true when the one request in flight is the one waiting for this group: nothing could run
+   * meanwhile, and the hand-off to the thread pool would only add to its wait (one client writing alone).
+   */
+  syncInline: () => boolean = () => false;
   /** How many times each collection was scanned whole. */
   readonly collectionScans = new Map<string, number>();
   /**
@@ -243,11 +341,37 @@ export class Store {
   private lastRevision = Date.now() * 1000;
   private readonly rescanMultikey: boolean;
   private readonly markMultikey: Database.Statement;
+  /** The group commit's own statements, prepared once. */
+  private readonly txStatements: Record<
+    'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo' | 'normalSync' | 'fullSync',
+    Database.Statement
+  >;
+  /** The open group (see transaction()), or null when everything written is committed. */
+  private group: WriteGroup | null = null;
+  /** Groups committed whose WAL sync has not started yet; those whose sync is running. */
+  private unsynced: WriteGroup[] = [];
+  private syncing: WriteGroup[] = [];
+  private generation = 0;
+  /** collection → _id → the documents written and not durable yet. */
+  private readonly pending = new Map<string, Map<string, PendingDoc>>();
+  /** How to undo the changes to `pending` of the savepoints still open (see transaction()). */
+  private readonly journal: Array<{ docs: Map<string, PendingDoc>; key: string; prev?: PendingDoc }> = [];
+  /**
+   * The WAL, which groups sync themselves (see syncWal); null when commits sync on their own (SQLite did not
+   * take WAL mode, or the database is in memory).
+   */
+  private readonly walFile: string | null;
+  private walFd: number | undefined;
+  /** fdatasyncs of walFd running in the thread pool (one, but for a flush() while one runs). */
+  private walSyncsRunning = 0;
+  /** How deep the running transaction() calls are nested (0: none is running). */
+  private depth = 0;
 
   constructor(file: string, specs: Record<string, CollectionSpec>) {
     this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
+    const journal = this.db.pragma('journal_mode = WAL', { simple: true });
     this.db.pragma('synchronous = FULL');
+    this.walFile = journal === 'wal' && !this.db.memory ? `${this.db.name}-wal` : null;
     this.db.pragma('busy_timeout = 5000');
     this.specs = specs;
     this.db.exec('CREATE TABLE IF NOT EXISTS _collections (name TEXT PRIMARY KEY, created_at TEXT NOT NULL)');
@@ -259,12 +383,34 @@ export class Store {
       'CREATE TABLE IF NOT EXISTS _multikey (index_table TEXT NOT NULL, field TEXT NOT NULL, PRIMARY KEY (index_table, field)) WITHOUT ROWID',
     );
     this.markMultikey = this.db.prepare('INSERT OR IGNORE INTO _multikey (index_table, field) VALUES (?, ?)');
+    this.txStatements = {
+      begin: this.db.prepare('BEGIN IMMEDIATE'),
+      commit: this.db.prepare('COMMIT'),
+      rollback: this.db.prepare('ROLLBACK'),
+      savepoint: this.db.prepare('SAVEPOINT write'),
+      release: this.db.prepare('RELEASE write'),
+      rollbackTo: this.db.prepare('ROLLBACK TO write'),
+      normalSync: this.db.prepare('PRAGMA synchronous = NORMAL'),
+      fullSync: this.db.prepare('PRAGMA synchronous = FULL'),
+    };
     const existing = this.db.prepare('SELECT name FROM _collections').all() as Array<{ name: string }>;
     for (const { name } of existing) this.openCollection(name);
   }
 
+  /** Commits what is written (see flush()) and closes the file. */
   close(): void {
-    this.db.close();
+    try {
+      if (this.db.open) this.flush();
+    } finally {
+      this.db.close();
+      // a sync still running on it closes it when it ends
+      if (this.walSyncsRunning === 0) this.closeWal();
+    }
+  }
+
+  private closeWal(): void {
+    if (this.walFd !== undefined) closeSync(this.walFd);
+    this.walFd = undefined;
   }
 
   hasCollection(name: string): boolean {
@@ -281,6 +427,8 @@ export class Store {
       throw new StoreError('INVALID_PARAM', `invalid collection name: ${name}`);
     }
     if (this.collections.has(name)) return false;
+    // new tables are committed on their own: a group that failed would otherwise take them with it
+    this.flush();
     this.db
       .prepare('INSERT OR IGNORE INTO _collections (name, created_at) VALUES (?, ?)')
       .run(name, new Date().toISOString());
@@ -294,18 +442,26 @@ export class Store {
       `CREATE TABLE IF NOT EXISTS "${table}" (id TEXT PRIMARY KEY, rev INTEGER NOT NULL, data TEXT NOT NULL)`,
     );
     const indexes: IndexRuntime[] = [];
+    const building: IndexRuntime[] = [];
+    const rescanning: IndexRuntime[] = [];
+    const builds = this.indexBuilds();
     for (const spec of this.specs[name]?.indexes ?? []) {
       const indexTable = `x_${name}__${spec.name}`;
       const fresh = !this.db
         .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
         .get(indexTable);
-      this.db.exec(
-        `CREATE TABLE IF NOT EXISTS "${indexTable}" (k BLOB NOT NULL, id TEXT NOT NULL, PRIMARY KEY (k, id)) WITHOUT ROWID;
-         CREATE INDEX IF NOT EXISTS "${indexTable}__id" ON "${indexTable}" (id);` +
-          (spec.unique
-            ? `CREATE UNIQUE INDEX IF NOT EXISTS "${indexTable}__unique" ON "${indexTable}" (k);`
-            : ''),
-      );
+      // a new index's table and the mark that it is being built are created together; the mark goes when every
+      // document is in it, so that a start cut short (a crash, a duplicate key) builds it again at the next one
+      this.db.transaction(() => {
+        this.db.exec(
+          `CREATE TABLE IF NOT EXISTS "${indexTable}" (k BLOB NOT NULL, id TEXT NOT NULL, PRIMARY KEY (k, id)) WITHOUT ROWID;
+           CREATE INDEX IF NOT EXISTS "${indexTable}__id" ON "${indexTable}" (id);` +
+            (spec.unique
+              ? `CREATE UNIQUE INDEX IF NOT EXISTS "${indexTable}__unique" ON "${indexTable}" (k);`
+              : ''),
+        );
+        if (fresh) builds.mark.run(indexTable);
+      })();
       const runtime: IndexRuntime = {
         spec,
         table: indexTable,
@@ -320,9 +476,11 @@ export class Store {
         ),
       };
       indexes.push(runtime);
-      if (fresh) this.backfill(table, name, runtime);
-      else if (this.rescanMultikey) this.backfill(table, name, runtime, false);
+      if (builds.pending.get(indexTable)) building.push(runtime);
+      else if (this.rescanMultikey) rescanning.push(runtime);
     }
+    if (building.length > 0) this.backfill(table, name, building);
+    if (rescanning.length > 0) this.backfill(table, name, rescanning, false);
     this.collections.set(name, {
       name,
       table,
@@ -336,14 +494,44 @@ export class Store {
     });
   }
 
-  /** Indexes the documents already there (or, with entries false, only finds the multikey fields). */
-  private backfill(table: string, name: string, index: IndexRuntime, entries = true): void {
-    const rows = this.db.prepare(`SELECT data FROM "${table}"`).all() as Array<{ data: string }>;
-    for (const row of rows) {
-      const doc = parseDoc(row.data);
-      if (entries) this.addIndexEntries(name, index, doc);
-      else this.noteMultikey(index, doc);
+  /** The `_index_builds` table: the index tables whose build has not finished (created on first use). */
+  private indexBuilds(): { mark: Database.Statement; pending: Database.Statement; done: Database.Statement } {
+    this.db.exec('CREATE TABLE IF NOT EXISTS _index_builds (index_table TEXT PRIMARY KEY) WITHOUT ROWID');
+    return {
+      mark: this.statement('INSERT OR IGNORE INTO _index_builds (index_table) VALUES (?)'),
+      pending: this.statement('SELECT 1 FROM _index_builds WHERE index_table = ?'),
+      done: this.statement('DELETE FROM _index_builds WHERE index_table = ?'),
+    };
+  }
+
+  /**
+   * Indexes the documents already there (or, with entries false, only finds the multikey fields): every index of
+   * the list in one pass over the collection, BACKFILL_BATCH documents per SQLite transaction, so that a large
+   * collection (the bench's million scans) is neither held in memory nor written in one transaction. A build
+   * that did not finish last time starts again from an empty table.
+   */
+  private backfill(table: string, name: string, indexes: IndexRuntime[], entries = true): void {
+    const builds = entries ? this.indexBuilds() : null;
+    if (entries) for (const index of indexes) this.db.prepare(`DELETE FROM "${index.table}"`).run();
+    const read = this.db.prepare(
+      `SELECT rowid AS r, data FROM "${table}" WHERE rowid > ? ORDER BY rowid LIMIT ${BACKFILL_BATCH}`,
+    );
+    let after = Number.MIN_SAFE_INTEGER;
+    for (;;) {
+      const rows = read.all(after) as Array<{ r: number; data: string }>;
+      if (rows.length === 0) break;
+      this.db.transaction(() => {
+        for (const row of rows) {
+          const doc = parseDoc(row.data);
+          for (const index of indexes) {
+            if (entries) this.addIndexEntries(name, index, doc);
+            else this.noteMultikey(index, doc);
+          }
+        }
+      })();
+      after = rows[rows.length - 1].r;
     }
+    if (builds) this.db.transaction(() => indexes.forEach((index) => builds.done.run(index.table)))();
   }
 
   private noteMultikey(index: IndexRuntime, doc: Doc): void {
@@ -395,9 +583,289 @@ export class Store {
     return this.lastRevision;
   }
 
-  /** Runs fn in one SQLite transaction: everything or nothing. Nested calls become savepoints. */
+  /**
+   * Runs fn atomically: what it writes is all kept or all undone (nested calls too). Writes are group-committed:
+   * the first one after a commit opens a SQLite transaction (the group) that every write until the next
+   * macrotask joins, each in a savepoint of its own, so that a write that fails (a duplicate key, a transaction
+   * conflict) undoes only itself; the group commits on setImmediate (or at once at the end of the write that takes
+   * it past GROUP_MAX_WRITES), and one fdatasync of the WAL, in the thread pool, makes it durable. What fn wrote is seen at once on this
+   * connection but is durable only when durable() resolves: whatever acknowledges a write, or answers with what
+   * might be one not yet durable, awaits that first (the engine does, before every reply). Inside a transaction
+   * that someone opened on `db` directly, fn runs in a savepoint of it, and that transaction's owner commits.
+   */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    if (!this.group && !this.db.inTransaction) this.openGroup();
+    const group = this.group;
+    const { savepoint, release, rollbackTo } = this.txStatements;
+    savepoint.run();
+    this.depth++;
+    const mark = this.journal.length;
+    let result: T;
+    try {
+      result = fn();
+      if (result && typeof (result as { then?: unknown }).then === 'function') {
+        throw new TypeError('Store.transaction() runs synchronous functions only');
+      }
+    } catch (err) {
+      this.depth--;
+      if (this.db.inTransaction) {
+        rollbackTo.run();
+        release.run();
+        this.undoPending(mark);
+      } else if (group && this.group === group) {
+        // SQLite rolled the whole transaction back (disk full, I/O error): every write in the group is gone
+        this.group = null;
+        this.restoreFullSync();
+        this.groupFailed(group, err);
+      }
+      throw err;
+    }
+    this.depth--;
+    release.run();
+    if (this.depth === 0) {
+      this.journal.length = 0;
+      this.groupStats.writes++;
+    }
+    if (group) {
+      group.writes++;
+      // a bulk load runs without turning the event loop: it is made durable here, in step with it
+      if (this.depth === 0 && group.writes >= GROUP_MAX_WRITES) this.flush();
+    }
+    return result;
+  }
+
+  /**
+   * Resolves when everything written so far is durable: committed, and the WAL synced to disk; rejects when the
+   * group holding the last write could not be committed (and so was undone) or synced.
+   */
+  durable(): Promise<void> {
+    if (this.group) return this.group.durable;
+    const last = this.unsynced[this.unsynced.length - 1] ?? this.syncing[this.syncing.length - 1];
+    return last ? last.durable : DURABLE;
+  }
+
+  /** True while something written is not durable yet (its group is open, or committed and being synced). */
+  get pendingWrites(): boolean {
+    return this.group !== null || this.unsynced.length > 0 || this.syncing.length > 0;
+  }
+
+  /**
+   * Makes everything written durable now: commits the open group and syncs the WAL, synchronously (inside a
+   * transaction() it does nothing: the group is committed after it). Throws what the commit or the sync threw;
+   * durable() has then rejected for everyone waiting on it.
+   */
+  flush(): void {
+    if (this.depth > 0) return;
+    const failure = this.commitGroup();
+    if (failure) throw failure;
+    if (this.unsynced.length === 0 && this.syncing.length === 0) return;
+    const groups = [...this.syncing, ...this.unsynced];
+    this.syncing = [];
+    this.unsynced = [];
+    try {
+      fdatasyncSync(this.walDescriptor());
+      this.groupStats.syncs++;
+    } catch (err) {
+      groups.forEach((group) => this.groupFailed(group, err));
+      throw err;
+    }
+    this.settled(groups);
+  }
+
+  private openGroup(): void {
+    // the group commits without an fsync of its own: syncWal() makes it durable, off the event loop
+    if (this.walFile) this.txStatements.normalSync.run();
+    try {
+      this.txStatements.begin.run();
+    } catch (err) {
+      this.restoreFullSync();
+      throw err;
+    }
+    let resolve!: () => void;
+    let reject!: (err: unknown) => void;
+    const durable = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    durable.catch(() => undefined); // a group no one waits for must not end the process when it fails
+    const group: WriteGroup = { generation: ++this.generation, durable, resolve, reject, writes: 0 };
+    this.group = group;
+    setImmediate(() => this.commitOnTurn(group));
+  }
+
+  /** The group's commit on the next macrotask (transaction functions are synchronous, so none is running). */
+  private commitOnTurn(group: WriteGroup): void {
+    if (this.group !== group || !this.db.open) return; // committed already
+    if (this.depth > 0) setImmediate(() => this.commitOnTurn(group));
+    else if (!this.syncInline()) this.commitGroup();
+    else {
+      try {
+        this.flush();
+      } catch {
+        // durable() has rejected for those waiting on the group
+      }
+    }
+  }
+
+  /**
+   * COMMIT of the open group, whose sync then follows (syncWal): undefined when it committed (or there was
+   * none), else why it was undone.
+   */
+  private commitGroup(): unknown {
+    const group = this.group;
+    if (!group) return undefined;
+    this.group = null;
+    try {
+      this.txStatements.commit.run();
+    } catch (err) {
+      try {
+        if (this.db.inTransaction) this.txStatements.rollback.run();
+      } catch {
+        // the rollback failing too leaves SQLite to undo it, as after a crash
+      }
+      this.restoreFullSync();
+      this.groupFailed(group, err);
+      return err;
+    }
+    this.restoreFullSync();
+    this.groupStats.groups++;
+    if (!this.walFile) {
+      this.settled([group]); // committed with synchronous=FULL: synced already
+      return undefined;
+    }
+    this.unsynced.push(group);
+    this.syncWal();
+    return undefined;
+  }
+
+  /** Whatever uses `db` directly between groups finds it as it was opened: synchronous=FULL. */
+  private restoreFullSync(): void {
+    if (!this.walFile || !this.db.open) return;
+    try {
+      this.txStatements.fullSync.run();
+    } catch {
+      // only inside a transaction, which is not the case between groups
+    }
+  }
+
+  /**
+   * fdatasync of the WAL in libuv's thread pool, for the groups committed since the last one began; the event
+   * loop meanwhile goes on with the next group. One sync at a time: the groups committed while one runs wait for
+   * the next, which covers all of them (an fsync is of the file, whichever descriptor and commit wrote to it).
+   */
+  private syncWal(): void {
+    if (this.syncing.length > 0 || this.unsynced.length === 0) return;
+    const groups = this.unsynced;
+    this.syncing = groups;
+    this.unsynced = [];
+    const done = (err: unknown) => {
+      if (this.syncing === groups) this.syncing = [];
+      if (err) groups.forEach((group) => this.groupFailed(group, err));
+      else this.settled(groups);
+      this.syncWal();
+    };
+    let fd: number;
+    try {
+      fd = this.walDescriptor();
+    } catch (err) {
+      setImmediate(() => done(err));
+      return;
+    }
+    this.walSyncsRunning++;
+    this.groupStats.syncs++;
+    fdatasync(fd, (err) => {
+      this.walSyncsRunning--;
+      if (!this.db.open && this.walSyncsRunning === 0) this.closeWal();
+      done(err);
+    });
+  }
+
+  /**
+   * A descriptor of the WAL, opened once: the file stays the same while this connection is open (SQLite removes
+   * or replaces it only when the last connection closes or the journal mode changes), and an fsync flushes what
+   * any descriptor wrote to it.
+   */
+  private walDescriptor(): number {
+    this.walFd ??= openSync(this.walFile!, 'r');
+    return this.walFd;
+  }
+
+  /** The groups are durable: what they wrote is no longer pending. */
+  private settled(groups: WriteGroup[]): void {
+    let last = 0;
+    for (const group of groups) last = Math.max(last, group.generation);
+    for (const [collection, docs] of this.pending) {
+      for (const [key, entry] of docs) {
+        if (entry.generation <= last) docs.delete(key);
+        // written by a durable group and by a later one: its durable content is now the earlier group's
+        else if (entry.created <= last) docs.set(key, { ...entry, before: UNKNOWN });
+      }
+      if (docs.size === 0) this.pending.delete(collection);
+    }
+    groups.forEach((group) => group.resolve());
+  }
+
+  /** The group was undone (or could not be synced): what it wrote is of unknown content until a later sync. */
+  private groupFailed(group: WriteGroup, err: unknown): void {
+    for (const docs of this.pending.values()) {
+      for (const [key, entry] of docs) {
+        if (entry.generation === group.generation) docs.set(key, { ...entry, before: UNKNOWN });
+      }
+    }
+    this.journal.length = 0;
+    group.reject(err);
+  }
+
+  /** Notes a write of the open group (inside transaction()); `before` gives the content it replaces. */
+  private notePending(collection: string, key: string, before: () => Doc | null, after: Doc | null): void {
+    const group = this.group;
+    if (!group) return; // inside someone else's transaction on `db`: its owner answers for it
+    let docs = this.pending.get(collection);
+    if (!docs) this.pending.set(collection, (docs = new Map()));
+    const prev = docs.get(key);
+    this.journal.push({ docs, key, prev });
+    docs.set(
+      key,
+      prev
+        ? { ...prev, after, generation: group.generation }
+        : { before: before(), after, created: group.generation, generation: group.generation },
+    );
+  }
+
+  /** Undoes the notes taken since the journal had `mark` entries (their savepoint was rolled back). */
+  private undoPending(mark: number): void {
+    while (this.journal.length > mark) {
+      const { docs, key, prev } = this.journal.pop()!;
+      if (prev) docs.set(key, prev);
+      else docs.delete(key);
+    }
+  }
+
+  /**
+   * Whether a read of `collection` through `filter` could answer differently once what is written now is durable
+   * (that is, could show something not durable yet): some document written and not durable yet matches the
+   * filter, as it is now or as it is durably. A filter on _id looks at those documents only. A reply to such a
+   * read waits for durable(); any other read answers with durable data only, and need not wait.
+   */
+  pendingAffects(collection: string, filter: Filter): boolean {
+    const docs = this.pending.get(collection);
+    if (!docs || docs.size === 0) return false;
+    const ids = pinnedIds(filter);
+    if (ids) return ids.some((id) => docs.has(String(id)));
+    let test: (doc: Doc) => boolean;
+    try {
+      const { rest, geo } = extractGeo(filter);
+      const query = new Query(rest);
+      test = (doc) => query.test(doc) && (!geo || geo.test(doc));
+    } catch {
+      return true;
+    }
+    for (const entry of docs.values()) {
+      if (entry.before === UNKNOWN) return true;
+      if (entry.before && test(entry.before)) return true;
+      if (entry.after && test(entry.after)) return true;
+    }
+    return false;
   }
 
   get(collection: string, id: DocId): { doc: Doc; rev: number } | undefined {
@@ -421,6 +889,8 @@ export class Store {
         throw err;
       }
       for (const index of rt.indexes) this.addIndexEntries(collection, index, doc);
+      // the _id was free now; if it had no pending write, it was free durably too
+      this.notePending(collection, String(doc._id), () => null, doc);
     });
   }
 
@@ -435,14 +905,24 @@ export class Store {
         index.deleteById.run(String(before._id));
         this.addIndexEntries(collection, index, after);
       }
+      this.notePending(collection, String(before._id), () => before, after);
     });
   }
 
   remove(collection: string, id: DocId): boolean {
     const rt = this.runtime(collection);
+    const key = String(id);
     return this.transaction(() => {
-      const removed = rt.remove.run(String(id)).changes > 0;
-      if (removed) for (const index of rt.indexes) index.deleteById.run(String(id));
+      // the content it had, when that is the durable one (nothing pending on it)
+      const stored =
+        this.group && !this.pending.get(collection)?.has(key)
+          ? (rt.get.get(key) as { data: string } | undefined)
+          : undefined;
+      const removed = rt.remove.run(key).changes > 0;
+      if (removed) {
+        for (const index of rt.indexes) index.deleteById.run(key);
+        this.notePending(collection, key, () => (stored ? parseDoc(stored.data) : null), null);
+      }
       return removed;
     });
   }
@@ -494,8 +974,7 @@ export class Store {
         plan.index = best.index.spec.name;
         const ids = new Set<string>();
         for (const [lo, hi] of best.ranges) {
-          const rows = this.db
-            .prepare(`SELECT id FROM "${best.index.table}" WHERE k >= ? AND k < ?`)
+          const rows = this.statement(`SELECT id FROM "${best.index.table}" WHERE k >= ? AND k < ?`)
             .raw()
             .all(lo, hi) as string[][];
           plan.keysExamined += rows.length;
@@ -568,16 +1047,17 @@ export class Store {
     stats: QueryPlan,
   ): Doc[] {
     const [lo, hi] = plan.ranges[0];
-    const rows = this.db
-      .prepare(`SELECT id FROM "${plan.index.table}" WHERE k >= ? AND k < ? ORDER BY k ${plan.direction}`)
+    const out: Doc[] = [];
+    if (limit <= 0) return out;
+    const rows = this.statement(
+      `SELECT id FROM "${plan.index.table}" WHERE k >= ? AND k < ? ORDER BY k ${plan.direction}`,
+    )
       .raw()
       .iterate(lo, hi) as Iterable<string[]>;
-    const out: Doc[] = [];
     const seen = new Set<string>();
     let skipped = 0;
     for (const [id] of rows) {
       stats.keysExamined++;
-      if (out.length >= limit) break;
       if (seen.has(id)) continue;
       seen.add(id);
       const row = rt.get.get(id) as { data: string } | undefined;
@@ -590,8 +1070,20 @@ export class Store {
         continue;
       }
       out.push(doc);
+      // the page is full: no further key is read
+      if (out.length >= limit) break;
     }
     return out;
+  }
+
+  /** A prepared statement of the planner's, prepared once per text. */
+  private statement(sql: string): Database.Statement {
+    let prepared = this.statements.get(sql);
+    if (!prepared) {
+      prepared = this.db.prepare(sql);
+      this.statements.set(sql, prepared);
+    }
+    return prepared;
   }
 
   private sortSkipLimit(
