@@ -150,10 +150,47 @@ export const COLLECTIONS = {
           ['scannedAt', -1],
         ],
       },
+      // records.scans filtered (API.md: color, siteId; from/to and the cursor bound scannedAt): the scope and the
+      // filter's fields as the equality prefix, then the date, so a page reads only the keys it returns. One entry
+      // per scope ancestor, as above (scopeAncestors is the one array field of each).
+      {
+        name: 'scopeAncestors_color_scannedAt',
+        fields: [
+          ['scopeAncestors', 1],
+          ['color', 1],
+          ['scannedAt', -1],
+        ],
+      },
+      {
+        name: 'scopeAncestors_siteId_scannedAt',
+        fields: [
+          ['scopeAncestors', 1],
+          ['site.id', 1],
+          ['scannedAt', -1],
+        ],
+      },
+      {
+        name: 'scopeAncestors_siteId_color_scannedAt',
+        fields: [
+          ['scopeAncestors', 1],
+          ['site.id', 1],
+          ['color', 1],
+          ['scannedAt', -1],
+        ],
+      },
       {
         name: 'personId_scannedAt',
         fields: [
           ['personId', 1],
+          ['scannedAt', -1],
+        ],
+      },
+      {
+        // scan.record: the scans of a code around the scan's time (a replayed QR, a retried scanId), read in the
+        // first stage with the position and the person
+        name: 'qrCodeId_scannedAt',
+        fields: [
+          ['qr.codeId', 1],
           ['scannedAt', -1],
         ],
       },
@@ -203,6 +240,58 @@ export const COLLECTIONS = {
         name: 'regionPrefixes_at',
         fields: [
           ['regionPrefixes', 1],
+          ['at', -1],
+        ],
+      },
+      // records.alerts filtered (v1.1 status, kind): the scope or the region, then the filter's fields, then the
+      // date, so a page reads only the keys it returns
+      {
+        name: 'scopeAncestors_status_at',
+        fields: [
+          ['scopeAncestors', 1],
+          ['status', 1],
+          ['at', -1],
+        ],
+      },
+      {
+        name: 'scopeAncestors_kind_at',
+        fields: [
+          ['scopeAncestors', 1],
+          ['kind', 1],
+          ['at', -1],
+        ],
+      },
+      {
+        name: 'scopeAncestors_status_kind_at',
+        fields: [
+          ['scopeAncestors', 1],
+          ['status', 1],
+          ['kind', 1],
+          ['at', -1],
+        ],
+      },
+      {
+        name: 'regionPrefixes_status_at',
+        fields: [
+          ['regionPrefixes', 1],
+          ['status', 1],
+          ['at', -1],
+        ],
+      },
+      {
+        name: 'regionPrefixes_kind_at',
+        fields: [
+          ['regionPrefixes', 1],
+          ['kind', 1],
+          ['at', -1],
+        ],
+      },
+      {
+        name: 'regionPrefixes_status_kind_at',
+        fields: [
+          ['regionPrefixes', 1],
+          ['status', 1],
+          ['kind', 1],
           ['at', -1],
         ],
       },

@@ -20,7 +20,8 @@ import type { AlertDoc, PositionDoc } from '../db/documents';
 import { pageNewestFirst } from '../db/paging';
 import { Repository } from '../db/repository';
 import { DomainError } from '../envelope';
-import { actingPosition } from '../org/acting-position';
+import { actingAs, actingPosition, markActive, settled } from '../org/acting-position';
+import { positionsOf } from '../org/positions';
 import type { RequestContext } from '../router';
 
 /** An agency's region prefix (its site's, kept on the position); `22`, the province, if it has none. */
@@ -34,17 +35,42 @@ export function alertInRemit(actor: PositionDoc, alert: AlertDoc): boolean {
   return alert.scopeAncestors.includes(actor._id);
 }
 
+/**
+ * One page of the alerts in the actor's remit, the filters (status, kind) after the scope or the region in one
+ * index each (collections.ts). A scanner's page is read together with the acting position (its query needs only
+ * the position's id: one stage of round trips); an agency's region is on its position, so its page follows the
+ * position (the scope page read beside it finds nothing: no scan is made at or below an agency, and it is
+ * dropped). Nothing is written but the activity mark, at most every ten minutes, beside the agency's page.
+ */
 export async function alerts(
   params: RecordsParams<'alerts'>,
   ctx: RequestContext,
 ): Promise<RecordsReplies['alerts']> {
-  const actor = await actingPosition(ctx, params.actingPositionId, ROLES);
-  const filter: Record<string, unknown> = {
-    ...(actor.role === 'agency' ? { regionPrefixes: agencyPrefix(actor) } : { scopeAncestors: actor._id }),
-    ...(params.status ? { status: params.status } : {}),
-    ...(params.kind ? { kind: params.kind } : {}),
-  };
-  const page = await pageNewestFirst<AlertDoc>(ctx, 'records.alerts', 'alerts', filter, 'at', params);
+  const pageOf = (remit: Record<string, unknown>) =>
+    pageNewestFirst<AlertDoc>(
+      ctx,
+      'records.alerts',
+      'alerts',
+      {
+        ...remit,
+        ...(params.status ? { status: params.status } : {}),
+        ...(params.kind ? { kind: params.kind } : {}),
+      },
+      'at',
+      params,
+    );
+  const [position, inScope] = await Promise.allSettled([
+    positionsOf(ctx.db).get(params.actingPositionId),
+    pageOf({ scopeAncestors: params.actingPositionId }),
+  ]);
+  const actor = actingAs(ctx, settled(position), ROLES);
+  let page: Awaited<ReturnType<typeof pageOf>>;
+  if (actor.role === 'agency') {
+    [page] = await Promise.all([pageOf({ regionPrefixes: agencyPrefix(actor) }), markActive(ctx, actor)]);
+  } else {
+    page = settled(inScope);
+    await markActive(ctx, actor);
+  }
   return {
     items: page.items.map((a) => ({
       alertId: a._id,
