@@ -335,32 +335,49 @@ describe('an orange code at the gate', () => {
 });
 
 describe('what a scan writes on its position (rule 10 activity, rule 7 last fix)', () => {
-  it('marks activity when the last is older than ten minutes, and the last fix at most once a minute', async () => {
+  it('marks activity and the fix when the last mark is older than ten minutes, not on every scan', async () => {
     const w = await buildWorld(cloud, INITIATOR, 'edges-activity');
     await onDuty(cloud, w.ordinary);
     const c = await citizenWithCode(cloud, 'edges-activity-citizen');
     const before = position(w.ordinary.id);
-    // within the minute: neither the activity mark nor the fix moves
-    cloud.clock.set({ offsetMs: 20_000 });
+    // within ten minutes: neither the activity mark nor the fix moves
+    cloud.clock.set({ offsetMs: 9 * 60_000 });
     await record(w.ordinary, { qr: c.qrAt(cloud.clock.nowMs()), temperature: 36.5, location: CHANGCHUN });
     expect(position(w.ordinary.id).lastFix!.at).toEqual(before.lastFix!.at);
     expect(position(w.ordinary.id).lastActiveAt).toEqual(before.lastActiveAt);
-    // after two minutes the fix is refreshed, the activity is not yet
-    cloud.clock.set({ offsetMs: 2 * 60_000 });
-    await record(w.ordinary, { qr: c.qrAt(cloud.clock.nowMs()), temperature: 36.5, location: CHANGCHUN });
-    const refreshed = position(w.ordinary.id);
-    expect(refreshed.lastFix!.at.getTime()).toBeGreaterThan(before.lastFix!.at.getTime() + 60_000);
-    expect(refreshed.lastActiveAt).toEqual(before.lastActiveAt);
-    // after eleven minutes, the activity too
+    // after eleven minutes both, at the scan's time
     cloud.clock.set({ offsetMs: 11 * 60_000 });
     await record(w.ordinary, { qr: c.qrAt(cloud.clock.nowMs()), temperature: 36.5, location: CHANGCHUN });
-    expect(position(w.ordinary.id).lastActiveAt.getTime()).toBeGreaterThan(
-      before.lastActiveAt.getTime() + 10 * 60_000,
+    const marked = position(w.ordinary.id);
+    expect(marked.lastActiveAt.getTime()).toBeGreaterThan(before.lastActiveAt.getTime() + 10 * 60_000);
+    expect(marked.lastFix!.at).toEqual(marked.lastActiveAt);
+  });
+
+  it('a scan without a location counts on the fix of the position’s last located scan for ten minutes', async () => {
+    const w = await buildWorld(cloud, INITIATOR, 'edges-nofix');
+    await onDuty(cloud, w.ordinary);
+    const c = await citizenWithCode(cloud, 'edges-nofix-citizen');
+    // 9 minutes after going on duty: a located scan, which does not move the position's fix (not due yet)
+    cloud.clock.set({ offsetMs: 9 * 60_000 });
+    await record(w.ordinary, { qr: c.qrAt(cloud.clock.nowMs()), temperature: 36.5, location: CHANGCHUN });
+    // 18 minutes: the position's fix is 18 minutes old, the located scan 9: accepted
+    cloud.clock.set({ offsetMs: 18 * 60_000 });
+    expect(codeOf(await record(w.ordinary, { qr: c.qrAt(cloud.clock.nowMs()), temperature: 36.5 }))).toBe(
+      'ok',
     );
-    // a scan without a location keeps working on that fix for ten minutes
-    cloud.clock.set({ offsetMs: 20 * 60_000 });
-    const noFix = await record(w.ordinary, { qr: c.qrAt(cloud.clock.nowMs()), temperature: 36.5 });
-    expect(codeOf(noFix)).toBe('ok');
+    // 19 minutes and one second: the located scan is ten minutes and a second old — and the scan just before it,
+    // taken without a location, gave none
+    cloud.clock.set({ offsetMs: 19 * 60_000 + 1_000 });
+    const late = await record(w.ordinary, { qr: c.qrAt(cloud.clock.nowMs()), temperature: 36.5 });
+    expect(codeOf(late)).toBe('LOCATION_REQUIRED');
+    // another position's located scan, even the one above it, gives this one no fix
+    await onDuty(cloud, w.intermediate);
+    cloud.clock.set({ offsetMs: 30 * 60_000 });
+    await record(w.intermediate, { qr: c.qrAt(cloud.clock.nowMs()), temperature: 36.5, location: CHANGCHUN });
+    cloud.clock.set({ offsetMs: 31 * 60_000 });
+    expect(codeOf(await record(w.ordinary, { qr: c.qrAt(cloud.clock.nowMs()), temperature: 36.5 }))).toBe(
+      'LOCATION_REQUIRED',
+    );
   });
 
   it('opening scan mode marks the active positions only: a disabled one stays as silent as it was', async () => {

@@ -28,6 +28,8 @@ import { checkCode, parseCode, renderCode } from '../../miniprogram/core/dynamic
 import { checkPass, parseScannedCode } from '../../miniprogram/core/signed-pass';
 import { decideOffline } from '../../miniprogram/scanner/core/offline-gate';
 import { REPO_ROOT, startLocalCloud, type LocalCloud } from '../local-cloud/local-cloud';
+import { filterLines, timeFilters, type FilterFigures } from './filters';
+import { RoundTrips, type TripFigures } from './round-trips';
 import { FULL, QUICK, benchRegionOf, seedPersons, seedScans, seedTree, syntheticIdentity } from './seed';
 
 const args = process.argv.slice(2);
@@ -36,6 +38,9 @@ const SIZE = quick ? QUICK : FULL;
 const LIVE_SCANS = quick ? 500 : 2000;
 const CONCURRENT_CLIENTS = 8;
 const INITIATOR = 'bench-initiator';
+const AT_GATE = { latitude: 43.9, longitude: 125.3 };
+/** Production's network time per database round trip (5–20 ms in WeChat Cloud), simulated for one part. */
+const TRIP_DELAY_MS = 10;
 
 /** A records list read page after page (20 a page, up to 50 pages): the first page's time and the last one's. */
 async function timePages(cloud: LocalCloud, body: Record<string, unknown>, openid: string) {
@@ -221,7 +226,7 @@ async function main(): Promise<void> {
     };
 
     // live sites and their scanners, built through the API: one senior per site (API.md v1.1), one gate each
-    const scanners: Array<{ id: string; openid: string }> = [];
+    const scanners: Array<{ id: string; openid: string; siteId: string }> = [];
     for (let i = 0; i < CONCURRENT_CLIENTS; i++) {
       const site = await must<{ siteId: string }>(
         cloud,
@@ -232,7 +237,7 @@ async function main(): Promise<void> {
           name: `长春站${i + 1}号口`,
           type: 'station',
           address: '长春',
-          location: { latitude: 43.9, longitude: 125.3 },
+          location: AT_GATE,
           regionCode: '220104',
         },
         INITIATOR,
@@ -260,27 +265,31 @@ async function main(): Promise<void> {
         {
           action: 'goOnDuty',
           positionId: created.positionId,
-          location: { latitude: 43.9, longitude: 125.3 },
+          location: AT_GATE,
         },
         openid,
       );
-      scanners.push({ id: created.positionId, openid });
+      scanners.push({ id: created.positionId, openid, siteId: site.siteId });
     }
-    const citizens: Array<{ codeId: string; seed: string }> = [];
-    for (let i = 0; i < 200; i++) {
+    // two crowds: one for the single gate, another for the eight gates, each person at one gate only (the same QR
+    // step at two sites is a replay, and every replay raises an alert: not the mix of a gate)
+    const crowd: Array<{ codeId: string; seed: string }> = [];
+    for (let i = 0; i < 400; i++) {
       await must(
         cloud,
         'citizen',
         { action: 'register', ...syntheticIdentity(800_000 + i) },
         `bench-citizen-${i}`,
       );
-      citizens.push(await must(cloud, 'citizen', { action: 'code' }, `bench-citizen-${i}`));
-      progress('registering citizens', i + 1, 200);
+      crowd.push(await must(cloud, 'citizen', { action: 'code' }, `bench-citizen-${i}`));
+      progress('registering citizens', i + 1, 400);
     }
+    const citizens = crowd.slice(0, 200);
+    const atEightGates = crowd.slice(200);
 
     // the realistic mix at a gate: mostly green, some fever, guests, retried duplicates
     let seq = 0;
-    const oneScan = async (scanner: { id: string; openid: string }, k: number) => {
+    const oneScan = async (scanner: { id: string; openid: string }, k: number, people = citizens) => {
       const kind = k % 20;
       const scanId = `live-${seq++}-${k}-bench`;
       const body: Record<string, unknown> = {
@@ -288,9 +297,11 @@ async function main(): Promise<void> {
         positionId: scanner.id,
         scanId,
         temperature: 36.5,
+        // the scan page sends its live fix with every scan (rule 7)
+        location: AT_GATE,
       };
       if (kind === 0) body.guest = { name: '赵桂芳', category: 'elderly' };
-      else body.qr = renderCode(hmacSha256Hex, citizens[k % citizens.length], Date.now());
+      else body.qr = renderCode(hmacSha256Hex, people[k % people.length], Date.now());
       if (kind === 1) body.temperature = 37.9;
       if (kind === 2) body.temperature = 36.4; // cools the fever down again
       const started = performance.now();
@@ -315,12 +326,75 @@ async function main(): Promise<void> {
     await Promise.all(
       scanners.map(async (scanner, c) => {
         for (let k = c; k < LIVE_SCANS; k += CONCURRENT_CLIENTS) {
-          concurrent.push(await oneScan(scanner, k));
+          // 200 people over 8 gates, k ≡ c (mod 8): each person at the same gate every time
+          concurrent.push(await oneScan(scanner, k, atEightGates));
           progress(`scan.record ${CONCURRENT_CLIENTS} clients`, ++done, LIVE_SCANS);
         }
       }),
     );
     results.scanRecordConcurrent = summarise(concurrent, performance.now() - started);
+
+    // database round trips per action and case, and 1,000 rows of the list (seeded persons, all changed)
+    const trips = new RoundTrips(cloud, INITIATOR);
+    const listRows = (from: number, status: string) =>
+      Array.from({ length: 1000 }, (_, i) => ({
+        idNumber: syntheticIdentity(from + i).idNumber,
+        status,
+        quarantineUntil: new Date(Date.now() + 14 * 24 * 3600_000).toISOString(),
+      }));
+    await trips.measureAll(scanners[0], 700_000, listRows(SIZE.persons - 1000, 'close_contact'));
+    results.roundTrips = trips.figures;
+
+    // the latency production would see: the same calls with 10 ms of network per round trip
+    cloud.meter.delayMs = TRIP_DELAY_MS;
+    try {
+      const atDelay: number[] = [];
+      started = performance.now();
+      for (let k = 0; k < 100; k++) {
+        const t0 = performance.now();
+        const reply = await post(
+          cloud,
+          'scan',
+          {
+            action: 'record',
+            positionId: scanners[0].id,
+            scanId: `delay-${k}-bench`,
+            temperature: 36.5,
+            location: AT_GATE,
+            qr: renderCode(hmacSha256Hex, citizens[(k * 3) % citizens.length], Date.now()),
+          },
+          scanners[0].openid,
+        );
+        atDelay.push(performance.now() - t0);
+        if (!reply.ok) throw new Error(`scan.record failed: ${JSON.stringify(reply.error)}`);
+      }
+      const scanAtDelay = summarise(atDelay, performance.now() - started);
+      const pagesAtDelay = await timePages(
+        cloud,
+        { action: 'scans', actingPositionId: tree.sample.ordinary },
+        `seed-${tree.sample.ordinary}`,
+      );
+      t = performance.now();
+      const listed = await must<{ updated: number }>(
+        cloud,
+        'health',
+        {
+          action: 'importRiskList',
+          actingPositionId: INITIATOR_POSITION_ID,
+          source: 'bench at 10 ms',
+          rows: listRows(SIZE.persons - 2000, 'quarantine'),
+        },
+        INITIATOR,
+      );
+      results.atTripDelay = {
+        delayMs: TRIP_DELAY_MS,
+        scanRecordGreen: scanAtDelay,
+        recordsScansOrdinary: pagesAtDelay,
+        importRiskList1000Rows: { ms: Math.round(performance.now() - t), updated: listed.updated },
+      };
+    } finally {
+      cloud.meter.delayMs = 0;
+    }
 
     // records.scans: first page and a deep page, for each level of the tree
     const pages: Record<string, unknown> = {};
@@ -374,6 +448,26 @@ async function main(): Promise<void> {
       };
     }
     results.recordsAlertsAgency = agencies;
+
+    // every filter of records.scans and records.alerts, at every level, a few pages deep: each stays on its index
+    const scanLevels = [
+      { label: 'initiator', positionId: INITIATOR_POSITION_ID, openid: INITIATOR },
+      ...(['senior', 'intermediate', 'ordinary'] as const).map((role) => ({
+        label: role,
+        positionId: tree.sample[role],
+        openid: `seed-${tree.sample[role]}`,
+      })),
+    ];
+    results.recordsFilters = await timeFilters(cloud, {
+      scanLevels,
+      alertLevels: [
+        ...scanLevels,
+        { label: 'city agency', positionId: 'seed-agency-city', openid: 'seed-seed-agency-city' },
+        { label: 'district agency', positionId: 'seed-agency-district', openid: 'seed-seed-agency-district' },
+      ],
+      // the seeded scans are at the unit sites site-0 … site-49
+      siteOf: { [INITIATOR_POSITION_ID]: 'site-0', [tree.sample.senior]: 'site-0' },
+    });
 
     // citizen.code, and checking the code it draws against the stored seeds as scan.record does
     const codeTimes: number[] = [];
@@ -489,8 +583,27 @@ async function main(): Promise<void> {
     const p = results[key] as Stats;
     out(`  ${label.padEnd(48)} ${p.medianMs} ms   ${p.p95Ms} ms  ${p.p99Ms} ms  ${p.perSecond}/s`);
   }
+  out('\n  database round trips per call               operations  stages  (+ sending a message)');
+  for (const [label, f] of Object.entries(results.roundTrips as Record<string, TripFigures>)) {
+    out(
+      `  ${label.padEnd(44)} ${String(f.operations).padStart(6)}  ${String(f.stages).padStart(6)}` +
+        (f.sendingOperations ? `  (+${f.sendingOperations})` : ''),
+    );
+  }
+  const delayed = results.atTripDelay as {
+    scanRecordGreen: Stats;
+    recordsScansOrdinary: unknown;
+    importRiskList1000Rows: unknown;
+  };
+  out(`\n  at ${TRIP_DELAY_MS} ms per database round trip (production's network):`);
+  out(
+    `  scan.record, green                        ${delayed.scanRecordGreen.medianMs} ms   ${delayed.scanRecordGreen.p95Ms} ms  ${delayed.scanRecordGreen.p99Ms} ms`,
+  );
+  out(`  records.scans pages (ordinary): ${JSON.stringify(delayed.recordsScansOrdinary)}`);
+  out(`  importRiskList, 1,000 rows all changed: ${JSON.stringify(delayed.importRiskList1000Rows)}\n`);
   out(`  records.scans pages: ${JSON.stringify(results.recordsScans)}`);
   out(`  records.alerts of an agency: ${JSON.stringify(results.recordsAlertsAgency)}`);
+  for (const line of filterLines(results.recordsFilters as FilterFigures)) out(line);
   out(`  importRiskList: ${JSON.stringify(results.importRiskList)}`);
   out(`  silentSweep: ${JSON.stringify(results.silentSweep)}`);
   out(

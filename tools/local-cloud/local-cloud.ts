@@ -26,6 +26,7 @@ import {
   LOCAL_PUSH_TEMPLATE,
 } from './services';
 import { TimerScheduler } from './timers';
+import { WireMeter } from './wire-meter';
 
 export interface LocalCloudOptions {
   /** Where the database and the local keys live (JXM_DATA_DIR). */
@@ -38,6 +39,11 @@ export interface LocalCloudOptions {
   bootstrapOpenid: string | null;
   /** Fire timer triggers on schedule (tests turn this off and use /dev/timers). */
   timers: boolean;
+  /**
+   * Simulated network time per database round trip, in ms (production's 5–20 ms); by default
+   * `JXM_DB_TRIP_DELAY_MS`, else 0.
+   */
+  tripDelayMs?: number;
 }
 
 export interface LocalCloud {
@@ -45,6 +51,8 @@ export interface LocalCloud {
   port: number;
   store: Store;
   engine: DatabaseEngine;
+  /** Counts the database round trips of a measured call; its delayMs simulates the network. */
+  meter: WireMeter;
   clock: LocalClock;
   faults: Faults;
   sms: LocalSmsSender;
@@ -87,9 +95,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   };
 
   const engine = new DatabaseEngine(store, () => clock.nowMs());
+  const meter = new WireMeter(
+    (action, params) => engine.send(action, params),
+    options.tripDelayMs ?? tripDelayFromEnv(),
+  );
   const functions = new FunctionHost(options.functionsDir ?? join(REPO_ROOT, 'cloudfunctions'));
   installSeam(
-    (action, params) => engine.send(action, params),
+    meter.transport,
     // cloud.callFunction from inside a function: in-process, with the calling invocation's caller
     (name, data) => functions.invoke(name, data, currentCaller() ?? { openid: null }),
   );
@@ -137,6 +149,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     port,
     store,
     engine,
+    meter,
     clock,
     faults,
     sms,
@@ -155,4 +168,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       if (globalThis.__jxmLocalCloud?.clock === clock) globalThis.__jxmLocalCloud = undefined;
     },
   };
+}
+
+/** `JXM_DB_TRIP_DELAY_MS`: a whole number of milliseconds from 0 to 1000, else no delay. */
+export function tripDelayFromEnv(raw = process.env.JXM_DB_TRIP_DELAY_MS): number {
+  const ms = Number(raw);
+  return raw !== undefined && /^\d+$/.test(raw.trim()) && ms <= 1000 ? ms : 0;
 }

@@ -159,24 +159,13 @@ const MAX_SEEDS = 20;
 
 export async function code(ctx: RequestContext): Promise<CitizenReplies['code']> {
   if (epidemicEnded(ctx.now)) throw new DomainError('EPIDEMIC_ENDED');
-  const { person, stamp } = await refreshNational(ctx, await requireCitizen(ctx));
   const keys = ctx.ports.keys();
   const seed = newSeed();
-  await ctx.db.runTransaction(async (tx: Tx) => {
-    const persons = tx.collection('persons');
-    const { data } = await persons.doc(person._id).get();
-    const current = data as unknown as PersonDoc;
-    // the previous seed stays valid for 5 more minutes; a seed is issued for 7 days
-    const seeds = keptSeeds(
-      current.seeds.map((s) => (s.supersededAt ? s : { ...s, supersededAt: ctx.now })),
-      ctx.now,
-    );
-    seeds.push({ seed: seal(keys, seed), issuedAt: ctx.now, supersededAt: null });
-    // the national status's new dates, if the platform was asked, go with the seed: no update of their own
-    await persons
-      .doc(person._id)
-      .update({ data: { seeds: ctx.db.command.set(seeds), updatedAt: ctx.now, ...stamp } });
-  });
+  const person = await withNewSeed(
+    ctx,
+    await refreshNational(ctx, await requireCitizen(ctx)),
+    seal(keys, seed),
+  );
   return {
     codeId: person.codeId,
     seed,
@@ -193,6 +182,38 @@ export async function code(ctx: RequestContext): Promise<CitizenReplies['code']>
       ctx.now.getTime() + SEED_LIFETIME_MS,
     ),
   };
+}
+
+/** Attempts at writing a seed while others change the person at the same moment. */
+const SEED_ATTEMPTS = 4;
+
+/**
+ * The new seed (and the national status's new dates, if the platform was asked) in one conditional update: it
+ * applies only while the person is as read (same `updatedAt`), so that two fetches at once never drop a seed; else
+ * the person is read again. The previous seed stays valid for 5 more minutes; a seed is issued for 7 days.
+ */
+async function withNewSeed(
+  ctx: RequestContext,
+  refresh: NationalRefresh,
+  sealed: string,
+): Promise<PersonDoc> {
+  const _ = ctx.db.command;
+  const persons = new Repository<PersonDoc>(ctx.db, 'persons');
+  let { person } = refresh;
+  for (let attempt = 1; ; attempt++) {
+    const seeds = keptSeeds(
+      person.seeds.map((s) => (s.supersededAt ? s : { ...s, supersededAt: ctx.now })),
+      ctx.now,
+    );
+    seeds.push({ seed: sealed, issuedAt: ctx.now, supersededAt: null });
+    const written = await persons.updateWhere(
+      { _id: person._id, updatedAt: person.updatedAt ?? _.exists(false) },
+      { seeds: _.set(seeds), updatedAt: ctx.now, ...refresh.stamp },
+    );
+    if (written === 1) return person;
+    if (attempt === SEED_ATTEMPTS) throw new DomainError('CONFLICT');
+    person = await requireCitizen(ctx);
+  }
 }
 
 export async function history(

@@ -60,6 +60,8 @@ export async function nationalFactsFor(
   ctx: SystemContext,
   identity: { idNumber: string; idHash: string },
   facts: HealthFacts,
+  /** The province's list's flag for the ID number, already read (null: none). */
+  flag: RiskFlagDoc | null,
 ): Promise<HealthFacts> {
   let next = facts;
   try {
@@ -69,7 +71,6 @@ export async function nationalFactsFor(
     logEvent('national_unavailable', { at: 'check' });
     next = withNationalUnanswered(next, ctx.now);
   }
-  const flag = await new Repository<RiskFlagDoc>(ctx.db, 'risk_flags').get(identity.idHash);
   return flag ? withListRow(next, flag, flag.flaggedAt) : next;
 }
 
@@ -90,7 +91,13 @@ export async function register(
   const keys = ctx.ports.keys();
   const idHash = blindIndex(keys, 'id', identity.idNumber);
   const persons = new Repository<PersonDoc>(ctx.db, 'persons');
-  if (await persons.first({ openid: ctx.openid })) throw new DomainError('ALREADY_REGISTERED');
+  // the reads sent together; what they say is told in the order below
+  const [mine, holder, flag] = await Promise.all([
+    persons.first({ openid: ctx.openid }),
+    persons.first({ idHash }),
+    new Repository<RiskFlagDoc>(ctx.db, 'risk_flags').get(idHash),
+  ]);
+  if (mine) throw new DomainError('ALREADY_REGISTERED');
 
   // the name must belong to the ID number before anyone learns whether that ID number has a code
   let verdict: 'match' | 'mismatch';
@@ -101,12 +108,13 @@ export async function register(
     throw err;
   }
   if (verdict !== 'match') throw new DomainError('REALNAME_MISMATCH');
-  if (await persons.first({ idHash })) throw new DomainError('ID_TAKEN');
+  if (holder) throw new DomainError('ID_TAKEN');
 
   const facts = await nationalFactsFor(
     ctx,
     { idNumber: identity.idNumber, idHash },
     { national: UNVERIFIED, listFlag: null, fever: null, provincial: null },
+    flag,
   );
   const decision = colorOf(facts);
   const masked = {

@@ -123,6 +123,8 @@ export interface InviteDoc extends Identified {
   codeHash: string;
   positionId: string;
   role: Role;
+  /** The position's site, so that a claim reads the position and the site together (absent on older invites). */
+  siteId?: string;
   createdAt: Date;
   expiresAt: Date;
   usedAt: Date | null;

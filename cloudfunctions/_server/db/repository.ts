@@ -73,6 +73,26 @@ export class Repository<T extends Identified> {
     }
   }
 
+  /**
+   * Inserts the documents in one request; false when a unique index already held one of their keys (those before it
+   * may be written: make the documents' writes idempotent and complete them one by one then).
+   */
+  async insertManyUnique(docs: T[]): Promise<boolean> {
+    if (docs.length === 0) return true;
+    try {
+      await this.collection().add({ data: docs });
+      return true;
+    } catch (err) {
+      if (isDuplicateKeyError(err)) return false;
+      throw err;
+    }
+  }
+
+  /** Replaces the document with this id, or creates it. */
+  async set(id: string, content: Omit<T, '_id'>): Promise<void> {
+    await this.collection().doc(id).set({ data: content });
+  }
+
   /** Applies the update (plain fields or db.command operators); the number of documents changed. */
   async update(id: string, patch: Filter): Promise<number> {
     const res = await this.collection().doc(id).update({ data: patch });

@@ -20,13 +20,14 @@ import { DomainError } from '../envelope';
 import { actingPosition } from '../org/acting-position';
 import { blindIndex } from '../privacy/personal-data';
 import type { RequestContext } from '../router';
-import type { Tx } from '../cloud';
-import { changeHealthFacts, changeHealthFactsIn } from './health-facts';
+import { changeHealthFacts } from './health-facts';
 
 /** Look-ups per query: the server SDK returns at most 1000 documents; stay well below. */
 const BATCH = 500;
-/** Documents changed per transaction (each person change also appends its color event). */
-const TX_WRITES = 100;
+/** Persons changed at once, each in a small transaction of its own. */
+const PERSONS_AT_ONCE = 10;
+/** The list's flags inserted per request. */
+const FLAGS_PER_INSERT = 100;
 
 interface Row {
   idHash: string;
@@ -108,23 +109,24 @@ export async function importRiskList(
   const persons = new Repository<PersonDoc>(ctx.db, 'persons');
   const _ = ctx.db.command;
   let matched = 0;
-  let updated = 0;
+  const newFlags: Row[] = [];
+  const changedFlags: Row[] = [];
+  const personWrites: Array<{ personId: string; row: Row; legacy: ListFlag | null }> = [];
+  // the reads first, each batch's flags and persons together
   for (const batch of chunks([...byHash.values()], BATCH)) {
     const hashes = batch.map((r) => r.idHash);
-    const existing = new Map(
-      (await flags.find({ _id: _.in(hashes) }, { limit: BATCH })).map((f) => [f._id, f]),
-    );
-    const people = new Map(
-      (await persons.find({ idHash: _.in(hashes) }, { limit: BATCH })).map((p) => [p.idHash, p]),
-    );
-    const flagWrites: Row[] = [];
-    const personWrites: Array<{ personId: string; row: Row; legacy: ListFlag | null }> = [];
+    const [storedFlags, people] = await Promise.all([
+      flags.find({ _id: _.in(hashes) }, { limit: BATCH }),
+      persons.find({ idHash: _.in(hashes) }, { limit: BATCH }),
+    ]);
+    const existing = new Map(storedFlags.map((f) => [f._id, f]));
+    const byIdHash = new Map(people.map((p) => [p.idHash, p]));
     for (const row of batch) {
       const flag = existing.get(row.idHash);
-      const unchanged =
-        flag && flag.status === row.status && sameTime(flag.quarantineUntil, row.quarantineUntil);
-      if (!unchanged) flagWrites.push(row);
-      const person = people.get(row.idHash);
+      if (!flag) newFlags.push(row);
+      else if (flag.status !== row.status || !sameTime(flag.quarantineUntil, row.quarantineUntil))
+        changedFlags.push(row);
+      const person = byIdHash.get(row.idHash);
       if (!person) continue;
       matched++;
       // the list's own flag only: a row never touches what the national platform said (API.md 4, v1.1)
@@ -132,43 +134,82 @@ export async function importRiskList(
       const current = person.listFlag !== undefined ? person.listFlag : legacy;
       if (listRowChanges(current, row)) personWrites.push({ personId: person._id, row, legacy });
     }
-    // a batch is one transaction: one commit for its flags, its persons and their color events
-    for (const writes of chunks(
-      [...flagWrites.map((row) => ({ row, personId: null as string | null, legacy: null })), ...personWrites],
-      TX_WRITES,
-    )) {
-      await ctx.db.runTransaction(async (tx: Tx) => {
-        for (const { row, personId, legacy } of writes) {
-          if (personId === null) {
-            const { idHash, ...content } = row;
-            await tx
-              .collection('risk_flags')
-              .doc(idHash)
-              .set({ data: { ...content, flaggedAt: ctx.now, source: params.source } });
-          } else {
-            await changeHealthFactsIn(
-              tx,
-              ctx,
-              personId,
-              (facts) => withListRow(withLegacySplit(facts, legacy), row, ctx.now),
-              `position:${actor._id}`,
-            );
-          }
-        }
-      });
-    }
-    updated += personWrites.length;
   }
+  // each changed person in a small transaction of its own (the person and the color event), several at a time;
+  // then the list's flags. A call cut short leaves no person half changed, and sending the list again completes it
+  // (what is already as the list says is not written again)
+  await forEachAtOnce(personWrites, PERSONS_AT_ONCE, ({ personId, row, legacy }) =>
+    changeHealthFacts(
+      ctx,
+      personId,
+      (facts) => withListRow(withLegacySplit(facts, legacy), row, ctx.now),
+      `position:${actor._id}`,
+    ),
+  );
+  const updated = personWrites.length;
   const unknown = byHash.size - matched;
-  await audit(ctx, {
-    action: 'health.importRiskList',
-    actorPositionId: actor._id,
-    actorOpenid: ctx.openid,
-    target: null,
-    reason: null,
-    details: { source: params.source, rows: params.rows.length, matched, updated, unknown },
-  });
+  await Promise.all([
+    writeFlags(ctx, newFlags, changedFlags, params.source),
+    audit(ctx, {
+      action: 'health.importRiskList',
+      actorPositionId: actor._id,
+      actorOpenid: ctx.openid,
+      target: null,
+      reason: null,
+      details: { source: params.source, rows: params.rows.length, matched, updated, unknown },
+    }),
+  ]);
   return { matched, updated, unknown };
+}
+
+/** Runs `work` over the items, at most `atOnce` at a time; the first failure is thrown once all have settled. */
+async function forEachAtOnce<T>(
+  items: T[],
+  atOnce: number,
+  work: (item: T) => Promise<unknown>,
+): Promise<void> {
+  let next = 0;
+  const failures: unknown[] = [];
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      await work(item).catch((err: unknown) => failures.push(err));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(atOnce, items.length) }, worker));
+  if (failures.length > 0) throw failures[0];
+}
+
+/**
+ * The list's own flags (kept for people who register later): the new ones inserted a hundred at a time, the changed
+ * ones updated together, one request per status and quarantine end — all sent at once.
+ */
+async function writeFlags(ctx: RequestContext, fresh: Row[], changed: Row[], source: string): Promise<void> {
+  const _ = ctx.db.command;
+  const flags = new Repository<RiskFlagDoc>(ctx.db, 'risk_flags');
+  const contentOf = ({ status, quarantineUntil }: Row) => ({
+    status,
+    quarantineUntil,
+    flaggedAt: ctx.now,
+    source,
+  });
+  const sameContent = new Map<string, Row[]>();
+  for (const row of changed) {
+    const key = `${row.status}|${row.quarantineUntil?.getTime() ?? ''}`;
+    sameContent.set(key, [...(sameContent.get(key) ?? []), row]);
+  }
+  await Promise.all([
+    ...chunks(fresh, FLAGS_PER_INSERT).map(async (rows) => {
+      const docs = rows.map((row) => ({ _id: row.idHash, ...contentOf(row) }));
+      // another import may have flagged one of them meanwhile: then each is set on its own
+      if (!(await flags.insertManyUnique(docs))) {
+        await Promise.all(docs.map(({ _id, ...content }) => flags.set(_id, content)));
+      }
+    }),
+    ...[...sameContent.values()].map((rows) =>
+      flags.updateWhere({ _id: _.in(rows.map((r) => r.idHash)) }, contentOf(rows[0])),
+    ),
+  ]);
 }
 
 export async function setColor(

@@ -7,10 +7,10 @@ import { CREATABLE_SITE_TYPES, SCANNER_ROLES } from '../../../miniprogram/core/o
 import { DEFAULT_SITE_RADIUS_M } from '../../../miniprogram/core/org';
 import { isJilinRegion, regionCovers, regionPrefix } from '../../../miniprogram/core/regions';
 import { checkUscc } from '../../../miniprogram/core/uscc';
-import { requireCitizen } from '../citizen/citizen';
 import {
   coordinatesOf,
   type InviteDoc,
+  type PersonDoc,
   type PositionDoc,
   type SiteDoc,
   type SmsOutboxDoc,
@@ -22,6 +22,7 @@ import { blindIndex, randomId, unseal } from '../privacy/personal-data';
 import { auditRow } from '../audit';
 import type { RequestContext, SystemContext } from '../router';
 import { dispatchNow, smsMessage } from '../sms/outbox';
+import { endedAt } from '../scan/duty-sessions';
 import { actingPosition } from './acting-position';
 import {
   CREATABLE_ROLES,
@@ -164,20 +165,27 @@ export async function createPosition(
  */
 async function invitationFor(inviteCode: string, ctx: RequestContext) {
   const keys = ctx.ports.keys();
-  const invite = await new Repository<InviteDoc>(ctx.db, 'invites').first({
-    codeHash: inviteHash(keys, inviteCode),
-  });
+  // the invite and the caller's own record, then the position and its site: two stages of reads
+  const [invite, caller] = await Promise.all([
+    new Repository<InviteDoc>(ctx.db, 'invites').first({ codeHash: inviteHash(keys, inviteCode) }),
+    new Repository<PersonDoc>(ctx.db, 'persons').first({ openid: ctx.openid }),
+  ]);
   if (!invite || invite.usedAt) throw new DomainError('INVITE_INVALID');
   if (invite.expiresAt.getTime() < ctx.now.getTime()) throw new DomainError('INVITE_EXPIRED');
-  const position = await positionsOf(ctx.db).get(invite.positionId);
+  // an invite written before it named its site reads the position first
+  const [position, knownSite] = await Promise.all([
+    positionsOf(ctx.db).get(invite.positionId),
+    invite.siteId ? sitesOf(ctx.db).get(invite.siteId) : null,
+  ]);
   if (!position || position.currentInviteId !== invite._id) throw new DomainError('INVITE_INVALID');
-  const site = (await sitesOf(ctx.db).get(position.siteId))!;
+  const site = knownSite ?? (await sitesOf(ctx.db).get(position.siteId))!;
 
   // a citizen's registered name and phone must be the invited holder's: a forwarded code is of no use to anyone
   // else, not even to a namesake (the phones are compared through their blind index)
   let personId: string | null = null;
   if (position.role !== 'initiator') {
-    const person = await requireCitizen(ctx);
+    if (!caller) throw new DomainError('NOT_REGISTERED');
+    const person = caller;
     const invitedName = position.holder.name ? unseal(keys, position.holder.name) : null;
     if (invitedName !== null && unseal(keys, person.sealed.name) !== invitedName)
       throw new DomainError('INVITE_INVALID', '该邀请码不是发给您的：认领人的实名须与受邀人一致');
@@ -210,24 +218,53 @@ export async function previewInvite(
   };
 }
 
+/**
+ * org.claim in four stages (DESIGN.md section 5): the invite and the caller, the position and its site, then one
+ * conditional update of the position — it applies only while the invite is still the position's current one and
+ * the position is as read, so of two claims of one code exactly one gets through — then the invite's use and the
+ * claim's SMS together. The claim is answered after all of them.
+ */
 export async function claim(params: OrgParams<'claim'>, ctx: RequestContext): Promise<OrgReplies['claim']> {
-  const { invite, position, site, personId } = await invitationFor(params.inviteCode, ctx);
-  const changed = await changePosition(ctx, position._id, site.name, (current) => {
-    if (current.currentInviteId !== invite._id) return null;
-    return {
-      patch: {
-        holder: { ...current.holder, openid: ctx.openid, personId, claimedAt: ctx.now },
-        status: current.status === 'pending' ? 'active' : current.status,
+  const { invite, site, personId, position: read } = await invitationFor(params.inviteCode, ctx);
+  const _ = ctx.db.command;
+  let position = read;
+  for (let attempt = 1; ; attempt++) {
+    const holder = { ...position.holder, openid: ctx.openid, personId, claimedAt: ctx.now };
+    const status = position.status === 'pending' ? 'active' : position.status;
+    // any change of holder or status ends the current duty session at this instant (rule 7), in the log too
+    const dutyLog = endedAt(position.dutyLog, ctx.now);
+    const taken = await positionsOf(ctx.db).updateWhere(
+      { _id: position._id, currentInviteId: invite._id, status: position.status },
+      {
+        holder: _.set(holder),
+        status,
         currentInviteId: null,
         lastActiveAt: ctx.now,
+        onDuty: null,
+        updatedAt: ctx.now,
+        ...(dutyLog ? { dutyLog: _.set(dutyLog) } : {}),
       },
-      sms: { template: current.status === 'disabled' ? 'position_claimed_disabled' : 'position_claimed' },
-      alsoUpdate: [{ collection: 'invites', id: invite._id, patch: { usedAt: ctx.now, usedBy: ctx.openid } }],
-    };
-  });
-  // two claims of one code: the transaction lets one through; the other finds the invite spent
-  if (!changed) throw new DomainError('INVITE_INVALID');
-  if (changed.sms) await dispatchNow(ctx, [changed.sms]);
+    );
+    if (taken === 1) break;
+    // the position changed meanwhile: claimed by someone else (the invite is spent), replaced, or disabled
+    const now = await positionsOf(ctx.db).get(position._id);
+    if (!now || now.currentInviteId !== invite._id || attempt === 3) throw new DomainError('INVITE_INVALID');
+    position = now;
+  }
+  const sms = position.holder.phone
+    ? smsMessage(
+        ctx,
+        position.holder.phone,
+        position._id,
+        position.status === 'disabled' ? 'position_claimed_disabled' : 'position_claimed',
+        { siteName: site.name, role: position.role },
+      )
+    : null;
+  await Promise.all([
+    new Repository<InviteDoc>(ctx.db, 'invites').update(invite._id, { usedAt: ctx.now, usedBy: ctx.openid }),
+    sms ? new Repository<SmsOutboxDoc>(ctx.db, 'sms_outbox').insert(sms) : null,
+  ]);
+  if (sms) await dispatchNow(ctx, [sms]);
   return {
     positionId: position._id,
     role: position.role,

@@ -122,7 +122,7 @@ export function inviteHash(keys: KeyRing, code: string): string {
 /** A new one-time invite for the position: the code (shown once) and the document (which stores its hash). */
 export function newInvite(
   ctx: SystemContext,
-  position: Pick<PositionDoc, '_id' | 'role'>,
+  position: Pick<PositionDoc, '_id' | 'role' | 'siteId'>,
 ): { code: string; doc: InviteDoc } {
   let code = '';
   for (let i = 0; i < INVITE_LENGTH; i++) code += INVITE_ALPHABET[randomInt(INVITE_ALPHABET.length)];
@@ -133,6 +133,7 @@ export function newInvite(
       codeHash: inviteHash(ctx.ports.keys(), code),
       positionId: position._id,
       role: position.role,
+      siteId: position.siteId,
       createdAt: ctx.now,
       expiresAt: new Date(ctx.now.getTime() + INVITE_LIFETIME_MS),
       usedAt: null,

@@ -26,9 +26,14 @@ import { DUTY_LOG_LENGTH, covers, endDutyIn, endedAt } from './duty-sessions';
 /** The caller's own position, or NOT_HOLDER (also for an id that does not exist: ids cannot be probed). */
 export async function heldPosition(ctx: RequestContext, positionId: string): Promise<PositionDoc> {
   const position = await positionsOf(ctx.db).get(positionId);
-  if (!position || position.holder.openid !== ctx.openid) throw new DomainError('NOT_HOLDER');
-  if (position.status !== 'active') throw new DomainError('POSITION_DISABLED');
+  heldBy(position, ctx.openid);
   return position;
+}
+
+/** The position as read is the caller's and active, or NOT_HOLDER / POSITION_DISABLED. */
+export function heldBy(position: PositionDoc | null, openid: string): asserts position is PositionDoc {
+  if (!position || position.holder.openid !== openid) throw new DomainError('NOT_HOLDER');
+  if (position.status !== 'active') throw new DomainError('POSITION_DISABLED');
 }
 
 export function siteView(site: SiteDoc) {
@@ -121,6 +126,20 @@ export async function siteOf(ctx: RequestContext, siteId: string): Promise<SiteD
   const site = (await sitesOf(ctx.db).get(siteId))!;
   siteCache.set(siteId, { site, until: Date.now() + 60_000 });
   return site;
+}
+
+/**
+ * A retried scanId is answered to its own scanner only: the event's position is the request's (`position`, as read
+ * for the request), held by the caller or held by them in one of its recent duty sessions.
+ */
+export function isScannerOf(
+  eventPositionId: string,
+  positionId: string,
+  position: PositionDoc | null,
+  openid: string,
+): boolean {
+  if (eventPositionId !== positionId || !position) return false;
+  return position.holder.openid === openid || (position.dutyLog ?? []).some((d) => d.openid === openid);
 }
 
 /** The caller is on duty at this position now (rule 7): their own session, not one left from an earlier holder. */

@@ -47,23 +47,21 @@ import { Repository, isDuplicateKeyError } from '../db/repository';
 import { DomainError } from '../envelope';
 import type { Tx } from '../cloud';
 import { pushNow } from '../alerts/push';
+import { logFailure } from '../log';
 import { addAlertIn, raiseAlert, type RaisedAlert } from '../alerts/raise';
 import { changeHealthFacts, factsOf } from '../health/health-facts';
 import { epidemicEnded } from '../health/retention';
+import { ACTIVITY_MARK_EVERY_MS } from '../org/acting-position';
 import { positionsOf } from '../org/positions';
 import { sm2VerifyRemembered, verificationKeys } from '../privacy/pass';
 import { hmacSha256Hex, seal, unseal } from '../privacy/personal-data';
 import type { RequestContext, SystemContext } from '../router';
-import { disableForDeviation, geoPointOf, heldPosition, onDutyNow, siteOf, wasOnDuty } from './duty';
+import { disableForDeviation, geoPointOf, heldBy, isScannerOf, onDutyNow, siteOf, wasOnDuty } from './duty';
 
 /** A clock on a phone may run a little ahead of the server's; a scan older than this is a late sync. */
 export const CLOCK_SKEW_MS = 2 * 60_000;
-/** Activity is recorded at most this often per position (rule 10), not on every scan. */
-const ACTIVITY_EVERY_MS = 10 * 60_000;
 /** A scan without a location is accepted while the position's last fix is at most this old (rule 7). */
 export const FIX_FRESH_MS = 10 * 60_000;
-/** The position's last fix is refreshed at most this often, not on every scan. */
-const FIX_REFRESH_MS = 60_000;
 
 function replyOf(scan: ScanDoc, duplicate: boolean): ScanReplies['record'] {
   return {
@@ -122,16 +120,17 @@ async function insertScan(ctx: RequestContext, scan: ScanDoc): Promise<void> {
   else await ctx.db.runTransaction((tx: Tx) => insertScanIn(ctx, tx, scan));
 }
 
-async function answerDuplicate(
+/**
+ * The reply to a retried scanId: the first scan's, to its own scanner only. A scanId is the scanner's own: someone
+ * else's, or another position's, is a conflict, not a result.
+ */
+function answerDuplicate(
   ctx: RequestContext,
   earlier: ScanDoc,
   positionId: string,
-): Promise<ScanReplies['record']> {
-  // a scanId is the scanner's own: someone else's, or another position's, is a conflict, not a result
-  const position = await positionsOf(ctx.db).get(earlier.positionId);
-  const scanner =
-    position?.holder.openid === ctx.openid || (position?.dutyLog ?? []).some((d) => d.openid === ctx.openid);
-  if (earlier.positionId !== positionId || !scanner) throw new DomainError('CONFLICT');
+  position: PositionDoc | null,
+): ScanReplies['record'] {
+  if (!isScannerOf(earlier.positionId, positionId, position, ctx.openid)) throw new DomainError('CONFLICT');
   return replyOf(earlier, true);
 }
 
@@ -152,30 +151,53 @@ function checkGuest(guest: NonNullable<ScanParams<'record'>['guest']>, today: st
   };
 }
 
-/** The same QR (same code, same step) at another site within its window: a screenshot passed around. */
-async function seenElsewhere(
-  ctx: RequestContext,
-  personId: string,
-  step: number,
-  siteId: string,
-  at: Date,
-): Promise<boolean> {
+/** How far apart two scans of the same code step can be: the step's window on either side. */
+const STEP_SPAN_MS = (STEP_WINDOW * 2 + 1) * STEP_SECONDS * 1000;
+
+/**
+ * The scans of this code around `at` (one indexed read, sent with the position's and the person's): the same QR
+ * (same code, same step) at another site is a screenshot passed around (rule 15), and a retried scanId taken at
+ * the same instant is among them. A retry that is not (sent without `scannedAt`, later than the span) is caught by
+ * the scan's unique _id at the insert.
+ */
+function scansAround(ctx: RequestContext, codeId: string, at: Date): Promise<ScanDoc[]> {
   const _ = ctx.db.command;
-  const windowMs = (STEP_WINDOW * 2 + 1) * STEP_SECONDS * 1000;
-  const recent = await new Repository<ScanDoc>(ctx.db, 'scans').find(
-    { personId, scannedAt: _.gte(new Date(at.getTime() - windowMs)) },
+  return new Repository<ScanDoc>(ctx.db, 'scans').find(
+    {
+      'qr.codeId': codeId,
+      scannedAt: _.gte(new Date(at.getTime() - STEP_SPAN_MS)).and(
+        _.lte(new Date(at.getTime() + STEP_SPAN_MS)),
+      ),
+    },
     { orderBy: [['scannedAt', 'desc']], limit: 20 },
   );
-  return recent.some((s) => s.qr?.step === step && s.site.id !== siteId);
+}
+
+type FirstReads = Awaited<ReturnType<typeof readTogether>>;
+
+/**
+ * The first stage of every scan, its reads sent together: the position, and for a code the person and the scans of
+ * the code around the scan's time; for a no-code person the scanId itself.
+ */
+async function readTogether(ctx: RequestContext, params: ScanParams<'record'>) {
+  const code = params.qr !== undefined ? parseScannedCode(params.qr) : null;
+  const around = params.scannedAt ?? ctx.now;
+  const [position, person, scans] = await Promise.all([
+    positionsOf(ctx.db).get(params.positionId),
+    code ? new Repository<PersonDoc>(ctx.db, 'persons').first({ codeId: code.codeId }) : null,
+    code
+      ? scansAround(ctx, code.codeId, around)
+      : new Repository<ScanDoc>(ctx.db, 'scans').get(params.scanId).then((s) => (s ? [s] : [])),
+  ]);
+  return { code, position, person, recent: scans, earlier: scans.find((s) => s._id === params.scanId) };
 }
 
 export async function record(
   params: ScanParams<'record'>,
   ctx: RequestContext,
 ): Promise<ScanReplies['record']> {
-  const scans = new Repository<ScanDoc>(ctx.db, 'scans');
-  const earlier = await scans.get(params.scanId);
-  if (earlier) return answerDuplicate(ctx, earlier, params.positionId);
+  const read = await readTogether(ctx, params);
+  if (read.earlier) return answerDuplicate(ctx, read.earlier, params.positionId, read.position);
   // rule 3: the data is collected for this epidemic period only
   if (epidemicEnded(ctx.now)) throw new DomainError('EPIDEMIC_ENDED');
 
@@ -188,7 +210,7 @@ export async function record(
     });
   }
   const { at, late } = scanTime(params.scannedAt, ctx.now);
-  const position = await positionOnDuty(ctx, params.positionId, at, late);
+  const position = await positionOnDuty(ctx, read.position, at, late);
   const site = await siteOf(ctx, position.siteId);
   if (!late) await checkLocation(ctx, position, site, params.location);
   const fever = params.temperature >= FEVER_THRESHOLD_C;
@@ -208,6 +230,13 @@ export async function record(
       ? { offline: { decision: params.offline.decision, reason: params.offline.reason ?? null } }
       : {}),
   };
+  // the activity mark (rule 10) is due at most every 10 minutes; it goes with the scan's own write, and a failure
+  // of the mark alone does not fail the scan (the next one marks it)
+  const activity = late
+    ? null
+    : noteActivity(ctx, position, params.location).catch((err: unknown) =>
+        logFailure('activity_mark_failed', err, { at: 'scan.record' }),
+      );
 
   let scan: ScanDoc;
   try {
@@ -233,17 +262,18 @@ export async function record(
       };
       await insertScan(ctx, scan);
     } else {
-      scan = await scanCode(ctx, params.qr!, at, base, late);
+      scan = await scanCode(ctx, read, at, base);
     }
   } catch (err) {
-    // the same scanId raced in: the first one answers for both
+    // the same scanId raced in, or was retried past the span of scansAround: the first one answers for both
     if (!isDuplicateKeyError(err)) throw err;
-    const first = await scans.get(params.scanId);
+    const first = await new Repository<ScanDoc>(ctx.db, 'scans').get(params.scanId);
     if (!first) throw err;
-    return answerDuplicate(ctx, first, params.positionId);
+    return answerDuplicate(ctx, first, params.positionId, read.position);
+  } finally {
+    await activity;
   }
 
-  if (!late) await noteActivity(ctx, position, params.location);
   // the alert's push goes out after the commit (rule 15); what WeChat does not take, pushDispatch retries
   const raised = alertOf(ctx, scan);
   if (raised) await pushNow(ctx, [raised.push]);
@@ -267,16 +297,15 @@ export function scanTime(scannedAt: Date | undefined, now: Date): { at: Date; la
  */
 export async function positionOnDuty(
   ctx: RequestContext,
-  positionId: string,
+  position: PositionDoc | null,
   at: Date,
   late: boolean,
 ): Promise<PositionDoc> {
   if (late) {
-    const position = await positionsOf(ctx.db).get(positionId);
     if (!position || !wasOnDuty(position, ctx.openid, at)) throw new DomainError('NOT_ON_DUTY');
     return position;
   }
-  const position = await heldPosition(ctx, positionId);
+  heldBy(position, ctx.openid);
   if (onDutyNow(position, ctx.openid, ctx.now)) return position;
   const holder = await new Repository<PersonDoc>(ctx.db, 'persons').first({ openid: ctx.openid });
   if (holder && holder.color !== 'green') throw new DomainError('SCANNER_CODE_NOT_GREEN');
@@ -285,7 +314,9 @@ export async function positionOnDuty(
 
 /**
  * Rule 7 on every scan: a location far from the site disables the position (`geofence`, its SMS) and records
- * nothing; without a location, the position's last fix must be fresh.
+ * nothing; without a location, the position's last fix must be fresh. The fix is kept on the position when its
+ * activity is marked (every 10 minutes) and with every scan: when the position's is older, a scan of the position
+ * taken with a location in the last 10 minutes answers (one more read, only then).
  */
 export async function checkLocation(
   ctx: RequestContext,
@@ -299,21 +330,32 @@ export async function checkLocation(
     }
     return;
   }
-  const last = position.lastFix;
-  if (!last || ctx.now.getTime() - last.at.getTime() > FIX_FRESH_MS) {
-    throw new DomainError('LOCATION_REQUIRED', undefined, { location: 'required' });
-  }
+  const freshSince = ctx.now.getTime() - FIX_FRESH_MS;
+  if (position.lastFix && position.lastFix.at.getTime() >= freshSince) return;
+  const _ = ctx.db.command;
+  const located = await new Repository<ScanDoc>(ctx.db, 'scans').first(
+    {
+      scopeAncestors: position._id,
+      positionId: position._id,
+      location: _.neq(null),
+      scannedAt: _.gte(new Date(freshSince)),
+    },
+    [['scannedAt', 'desc']],
+  );
+  if (!located) throw new DomainError('LOCATION_REQUIRED', undefined, { location: 'required' });
 }
 
-/** The position's activity (rule 10) and last fix, written only when due: most scans write nothing here. */
+/**
+ * The position's activity (rule 10), with its last fix, written at most every 10 minutes: most scans write
+ * nothing here. Sent alongside the scan's own write.
+ */
 export async function noteActivity(ctx: RequestContext, position: PositionDoc, location: Fix | undefined) {
+  if (ctx.now.getTime() - position.lastActiveAt.getTime() < ACTIVITY_MARK_EVERY_MS) return;
   const _ = ctx.db.command;
-  const patch: Record<string, unknown> = {};
-  if (ctx.now.getTime() - position.lastActiveAt.getTime() > ACTIVITY_EVERY_MS) patch.lastActiveAt = ctx.now;
-  if (location && (!position.lastFix || ctx.now.getTime() - position.lastFix.at.getTime() > FIX_REFRESH_MS)) {
-    patch.lastFix = _.set({ at: ctx.now, location: geoPointOf(location) });
-  }
-  if (Object.keys(patch).length > 0) await positionsOf(ctx.db).update(position._id, patch);
+  await positionsOf(ctx.db).update(position._id, {
+    lastActiveAt: ctx.now,
+    ...(location ? { lastFix: _.set({ at: ctx.now, location: geoPointOf(location) }) } : {}),
+  });
 }
 
 type ScanBase = Omit<
@@ -346,14 +388,8 @@ async function laterReadingKnown(ctx: RequestContext, person: PersonDoc, at: Dat
   return later !== null;
 }
 
-async function scanCode(
-  ctx: RequestContext,
-  qr: string,
-  at: Date,
-  base: ScanBase,
-  late: boolean,
-): Promise<ScanDoc> {
-  const code = parseScannedCode(qr);
+async function scanCode(ctx: RequestContext, read: FirstReads, at: Date, base: ScanBase): Promise<ScanDoc> {
+  const { code, person } = read;
   if (!code) throw new DomainError('QR_INVALID');
   // API.md 2.3: a pass that does not verify under a published key, or names another code, makes the QR invalid
   if (
@@ -361,7 +397,6 @@ async function scanCode(
     checkPass(code, verificationKeys(ctx.ports.passKeys(), at), sm2VerifyRemembered) !== 'ok'
   )
     throw new DomainError('QR_INVALID');
-  const person = await new Repository<PersonDoc>(ctx.db, 'persons').first({ codeId: code.codeId });
   if (!person) throw new DomainError('QR_INVALID');
   // a code is read by another scanner (rule 4), and a scanner must be green to scan (rule 7): scanning one's own
   // code would let a scanner clear their own yellow code
@@ -372,7 +407,8 @@ async function scanCode(
   const checked = checkCode(hmacSha256Hex, code, seeds, at);
   if (!checked.ok) throw new DomainError(checked.reason === 'expired' ? 'QR_EXPIRED' : 'QR_INVALID');
 
-  const replayed = await seenElsewhere(ctx, person._id, code.step, base.site.id, at);
+  // the same QR (same code, same step) at another site: a screenshot passed around (rule 15)
+  const replayed = read.recent.some((s) => s.qr?.step === code.step && s.site.id !== base.site.id);
   // the online decision is the server's, whatever the pass says; a pass that let someone through offline while
   // they were neither green nor bw then is an alert of its own (late sync or not)
   const onPass = code.version === 2;
@@ -406,9 +442,11 @@ async function scanCode(
 
   const facts = factsOf(person);
   const next = withTemperature(facts, base.temperature, at);
-  // an older reading synced late is recorded, but does not change the code: a later one already decided it
-  const counts = !late || !(await laterReadingKnown(ctx, person, at));
-  if (!counts || Boolean(next.fever) === Boolean(facts.fever)) {
+  const changes = Boolean(next.fever) !== Boolean(facts.fever);
+  // a reading taken before now (kept offline, synced late or not) is recorded but does not change the code when a
+  // later reading of the person is already known: that one decided it (one more read, only for such a change)
+  const counts = changes && !(at.getTime() < ctx.now.getTime() && (await laterReadingKnown(ctx, person, at)));
+  if (!counts) {
     // the common case — a green code, a normal temperature: one write
     const scan = build(person);
     await insertScan(ctx, scan);

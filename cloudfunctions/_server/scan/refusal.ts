@@ -8,25 +8,23 @@ import { PROVINCE_REGION } from '../../../miniprogram/core/regions';
 import { pushNow } from '../alerts/push';
 import { addAlertIn, raiseAlert } from '../alerts/raise';
 import type { Tx } from '../cloud';
-import type { RefusalDoc, ScanDoc } from '../db/documents';
+import type { PositionDoc, RefusalDoc, ScanDoc } from '../db/documents';
 import { Repository, isDuplicateKeyError } from '../db/repository';
 import { DomainError } from '../envelope';
 import { epidemicEnded } from '../health/retention';
 import { positionsOf } from '../org/positions';
 import type { RequestContext } from '../router';
-import { siteOf } from './duty';
+import { isScannerOf, siteOf } from './duty';
 import { positionOnDuty, scanTime } from './record';
 
-async function answerDuplicate(
+function answerDuplicate(
   ctx: RequestContext,
   earlier: RefusalDoc,
   positionId: string,
-): Promise<ScanReplies['refusal']> {
+  position: PositionDoc | null,
+): ScanReplies['refusal'] {
   // a scanId is the scanner's own: another position's, or someone else's, is a conflict
-  const position = await positionsOf(ctx.db).get(earlier.positionId);
-  const scanner =
-    position?.holder.openid === ctx.openid || (position?.dutyLog ?? []).some((d) => d.openid === ctx.openid);
-  if (earlier.positionId !== positionId || !scanner) throw new DomainError('CONFLICT');
+  if (!isScannerOf(earlier.positionId, positionId, position, ctx.openid)) throw new DomainError('CONFLICT');
   return { scanId: earlier._id, duplicate: true };
 }
 
@@ -36,16 +34,17 @@ export async function refusal(
 ): Promise<ScanReplies['refusal']> {
   const refusals = new Repository<RefusalDoc>(ctx.db, 'refusals');
   // a scanId names one event at the gate: a refusal, or a scan (then this is a conflict)
-  const [earlier, scanned] = await Promise.all([
+  const [earlier, scanned, held] = await Promise.all([
     refusals.get(params.scanId),
     new Repository<ScanDoc>(ctx.db, 'scans').get(params.scanId),
+    positionsOf(ctx.db).get(params.positionId),
   ]);
-  if (earlier) return answerDuplicate(ctx, earlier, params.positionId);
+  if (earlier) return answerDuplicate(ctx, earlier, params.positionId, held);
   if (scanned) throw new DomainError('CONFLICT');
   if (epidemicEnded(ctx.now)) throw new DomainError('EPIDEMIC_ENDED');
 
   const { at, late } = scanTime(params.scannedAt, ctx.now);
-  const position = await positionOnDuty(ctx, params.positionId, at, late);
+  const position = await positionOnDuty(ctx, held, at, late);
   const site = await siteOf(ctx, position.siteId);
   const doc: RefusalDoc = {
     _id: params.scanId,
@@ -82,7 +81,7 @@ export async function refusal(
     if (!isDuplicateKeyError(err)) throw err;
     const first = await refusals.get(params.scanId);
     if (!first) throw err;
-    return answerDuplicate(ctx, first, params.positionId);
+    return answerDuplicate(ctx, first, params.positionId, held);
   }
   if (raised) await pushNow(ctx, [raised.push]);
   return { scanId: doc._id, duplicate: false };
