@@ -7,13 +7,15 @@
  *     miniprogram/core and cloudfunctions/_server inlined and wx-server-sdk left to the function's package.json;
  *  3. bundle the local cloud and the bench (tools/local-cloud/dist, tools/bench/dist);
  *  4. write cloudfunctions/database.indexes.json, the collections and indexes for the cloud console;
- *  5. pack the mini-program's npm dependencies into miniprogram/miniprogram_npm, and a subpackage's own (its
- *     package.json) into <subpackage>/miniprogram_npm (skip with --functions).
+ *  5. pack the mini-program's npm dependencies into miniprogram/miniprogram_npm, TDesign's icon stylesheet cut
+ *     down to the icons the app can draw, and into each <subpackage>/miniprogram_npm its own (its package.json)
+ *     and a copy of the TDesign its pages use (tools/tdesign.js) (skip with --functions).
  * Built output is git-ignored.
  */
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const tdesign = require('./tdesign');
 
 const ROOT = path.resolve(__dirname, '..');
 const args = new Set(process.argv.slice(2));
@@ -134,6 +136,40 @@ function writeIndexDeclarations() {
   );
 }
 
+/** The npm packages packNpm packs: package.json's dependencies, and theirs. */
+function dependencyClosure() {
+  const names = new Set();
+  const visit = (/** @type {string} */ manifest) => {
+    for (const name of Object.keys(JSON.parse(fs.readFileSync(manifest, 'utf8')).dependencies || {})) {
+      if (names.has(name)) continue;
+      names.add(name);
+      const own = path.join(ROOT, 'node_modules', name, 'package.json');
+      if (fs.existsSync(own)) visit(own);
+    }
+  };
+  visit(path.join(ROOT, 'package.json'));
+  return names;
+}
+
+/**
+ * packNpm overwrites miniprogram/miniprogram_npm but leaves there a package nothing depends on any more (crypto-js,
+ * once the mini-program had its own HMAC): removed, so that it is neither counted nor uploaded.
+ */
+function removeStalePackages() {
+  const dir = path.join(ROOT, 'miniprogram', 'miniprogram_npm');
+  if (!fs.existsSync(dir)) return;
+  const packed = dependencyClosure();
+  for (const entry of fs.readdirSync(dir)) {
+    const names = entry.startsWith('@')
+      ? fs.readdirSync(path.join(dir, entry)).map((name) => `${entry}/${name}`)
+      : [entry];
+    for (const name of names.filter((n) => !packed.has(n))) {
+      fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+      log(`  miniprogram_npm/${name} removed: no longer a dependency`);
+    }
+  }
+}
+
 async function packMiniprogramNpm() {
   const ci = require('miniprogram-ci');
   const started = Date.now();
@@ -142,6 +178,14 @@ async function packMiniprogramNpm() {
     miniprogramNpmDistDir: path.join(ROOT, 'miniprogram'),
   });
   log(`  miniprogram_npm packed: ${Date.now() - started} ms`);
+  removeStalePackages();
+  const icons = tdesign.trimIcons(path.join(ROOT, 'miniprogram'), path.join(ROOT, 'node_modules'));
+  if (icons) {
+    log(
+      `  tdesign-miniprogram/icon/icon.wxss: the ${icons.kept} of ${icons.of} icons the app can draw, ` +
+        `${(icons.bytesAfter / 1024).toFixed(1)} KB (was ${(icons.bytesBefore / 1024).toFixed(1)} KB)`,
+    );
+  }
 }
 
 /**
@@ -149,15 +193,24 @@ async function packMiniprogramNpm() {
  * miniprogram_npm from the requiring file's folder upwards), so the main package does not carry them: each
  * `<subpackage>/package.json` names them (admin: fflate, to unzip the .xlsx of the risk list). packNpm cannot
  * read a package whose entry is `.cjs` (it looks for `index.cjs.js`), so each is bundled with esbuild for the
- * browser (no worker_threads), minified, into `<subpackage>/miniprogram_npm/<name>/index.js`.
+ * browser (no worker_threads), minified, into `<subpackage>/miniprogram_npm/<name>/index.js`. And the TDesign
+ * components a subpackage's pages use are copied into `<subpackage>/miniprogram_npm/tdesign-miniprogram`, where
+ * its pages name them, so that the main package does not carry those only subpackages use (tools/tdesign.js).
  */
 function packSubpackageNpm() {
   const app = JSON.parse(fs.readFileSync(path.join(ROOT, 'miniprogram', 'app.json'), 'utf8'));
   for (const { root } of app.subpackages || []) {
-    const manifest = path.join(ROOT, 'miniprogram', root, 'package.json');
-    if (!fs.existsSync(manifest)) continue;
     const out = path.join(ROOT, 'miniprogram', root, 'miniprogram_npm');
     fs.rmSync(out, { recursive: true, force: true });
+    const copied = tdesign.copyToSubpackage(path.join(ROOT, 'miniprogram'), root);
+    if (copied) {
+      log(
+        `  ${root}/miniprogram_npm/tdesign-miniprogram: ${copied.components} components, ${copied.files} files, ` +
+          `${(copied.bytes / 1024).toFixed(1)} KB`,
+      );
+    }
+    const manifest = path.join(ROOT, 'miniprogram', root, 'package.json');
+    if (!fs.existsSync(manifest)) continue;
     for (const name of Object.keys(JSON.parse(fs.readFileSync(manifest, 'utf8')).dependencies || {})) {
       require('esbuild').buildSync({
         stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: ROOT },

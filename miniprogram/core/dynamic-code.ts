@@ -4,7 +4,7 @@
  *   step = floor(unixMillis / 1000 / stepSeconds)
  *   mac  = first 16 hex chars of HMAC-SHA256(key = base64-decode(seed), message = "<codeId>.<step>")
  *
- * Pure: the HMAC is passed in — crypto-js in the mini-program, node:crypto in the cloud functions — and both
+ * Pure: the HMAC is passed in — sha256.ts in the mini-program, node:crypto in the cloud functions — and both
  * must give the published test vectors (test/unit/dynamic-code.test.ts).
  */
 

@@ -1,4 +1,4 @@
-/** Random values on the device: wx.getRandomValues, the mini-program's only secure source (crypto-js has none). */
+/** Random values on the device: wx.getRandomValues, the mini-program's only secure source. */
 import { uuidFromBytes } from '../core/uuid';
 
 export function randomBytes(length: number): Promise<Uint8Array> {

@@ -323,6 +323,12 @@ export function resetPhone(openid: string): void {
 }
 
 type Simulate = typeof import('miniprogram-simulate');
+
+/**
+ * WeChat's wcc compiles every .wxml under the root at once (TDesign's, and the subpackages' copies of it): more than
+ * the 1 MB of output miniprogram-compiler reads by default, past which the output is cut short or the compile fails.
+ */
+export const WCC_MAX_BUFFER = 32 * 1024 * 1024;
 export type PageInstance = ReturnType<Simulate['render']>;
 
 /**
@@ -333,7 +339,10 @@ export function openPage(route: string, query: Record<string, string> = {}): Pag
   jest.resetModules();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const simulate = require('miniprogram-simulate') as Simulate;
-  const id = simulate.load(join(MINIPROGRAM, route), { rootPath: MINIPROGRAM });
+  const id = simulate.load(join(MINIPROGRAM, route), {
+    rootPath: MINIPROGRAM,
+    compilerOptions: { maxBuffer: WCC_MAX_BUFFER },
+  });
   const page = simulate.render(id);
   page.attach(document.createElement('parent-wrapper'));
   // Component-based pages receive the route's query through the onLoad page lifetime

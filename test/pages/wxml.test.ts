@@ -2,13 +2,15 @@
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MINIPROGRAM } from './harness';
+import { MINIPROGRAM, WCC_MAX_BUFFER } from './harness';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const compiler = require('miniprogram-compiler') as { wxmlToJs(root: string): string };
+const compiler = require('miniprogram-compiler') as {
+  wxmlToJs(root: string, options?: { maxBuffer?: number }): string;
+};
 
 it('should compile every WXML file of the mini-program', () => {
-  expect(() => compiler.wxmlToJs(MINIPROGRAM)).not.toThrow();
+  expect(() => compiler.wxmlToJs(MINIPROGRAM, { maxBuffer: WCC_MAX_BUFFER })).not.toThrow();
 });
 
 it('should refuse a broken template (the check can fail)', () => {

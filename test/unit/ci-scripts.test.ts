@@ -32,13 +32,13 @@ afterAll(() => {
 });
 
 /** Runs tools/ci/<script> with no JXM_* variable but those given. */
-function run(script: string, args: string[], env: Record<string, string> = {}) {
+function run(script: string, args: string[], env: Record<string, string> = {}, timeout = 60_000) {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('JXM_')));
   const result = spawnSync(process.execPath, ['-r', guard, path.join(ROOT, 'tools', 'ci', script), ...args], {
     cwd: ROOT,
     env: { ...clean, ...env },
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -105,16 +105,19 @@ describe('npm run cloud:deploy -- --dry-run', () => {
     expect(stdout).toContain('JXM_CLOUD_ENV is not set');
   });
 
-  it('should list the timer triggers of each config.json', () => {
+  it('should list the timeout and the timer triggers of each config.json', () => {
     const { status, stdout } = run('cloud-deploy.js', ['--dry-run']);
 
     expect(status).toBe(0);
     for (const name of builtFunctions()) {
-      const configFile = path.join(ROOT, 'cloudfunctions', name, 'config.json');
-      const triggers = fs.existsSync(configFile)
-        ? JSON.parse(fs.readFileSync(configFile, 'utf8')).triggers || []
-        : [];
-      for (const trigger of triggers)
+      const config = JSON.parse(
+        fs.readFileSync(path.join(ROOT, 'cloudfunctions', name, 'config.json'), 'utf8'),
+      );
+      // WeChat's default of 3 s would cut the risk list's 1,000 rows (10 s at 10 ms per round trip) short
+      expect(config.timeout).toBeGreaterThanOrEqual(name === 'health' || name === 'cron' ? 30 : 5);
+      expect(config.timeout).toBeLessThanOrEqual(300);
+      expect(stdout).toContain(`timeout (config.json): ${config.timeout} s`);
+      for (const trigger of config.triggers || [])
         expect(stdout).toContain(`timer trigger ${trigger.name}: ${trigger.config}`);
     }
   });
@@ -185,8 +188,10 @@ describe('npm run mp:upload -- --dry-run', () => {
 });
 
 describe('npm run size', () => {
+  // the repository's upper bound only: compiling it as upload does takes a minute or more (npm run size does, and
+  // exits 1 when the main package ships more than 300 KB); the compile is tried on a small project below
   it('should print the main package of the repository and write a numeric size under the budget', () => {
-    const { status, stdout } = run('size.js', []);
+    const { status, stdout } = run('size.js', ['--no-compile']);
 
     expect(stdout).toMatch(/^main\s+\/\s+.*\d.* MB/m);
     expect(status).toBe(0);
@@ -199,12 +204,13 @@ describe('npm run size', () => {
       (sub: { root: string; name?: string }) => sub.name || sub.root.replace(/\/$/, ''),
     );
     expect(report.packages.map((pkg: { name: string }) => pkg.name)).toEqual(['main', ...subpackages]);
+    expect(report.shippedMainBytes).toBeNull();
   });
 
   it('should report a project without subpackages as its main package alone', () => {
     const project = fixture('size-main-only', {});
 
-    const { status } = run('size.js', ['--project', project]);
+    const { status } = run('size.js', ['--project', project, '--no-compile']);
 
     expect(status).toBe(0);
     const report = JSON.parse(fs.readFileSync(path.join(project, 'bench', 'results', 'size.json'), 'utf8'));
@@ -222,11 +228,40 @@ describe('npm run size', () => {
       'miniprogram/big/map/map.js': `module.exports = "${'x'.repeat(2.1 * 1024 * 1024)}";`,
     });
 
-    const { status, stderr } = run('size.js', ['--project', project]);
+    const { status, stderr } = run('size.js', ['--project', project, '--no-compile']);
 
     expect(status).toBe(1);
     expect(stderr).toMatch(/big is 2\.\d\d MB, over its 2\.00 MB budget/);
     const report = JSON.parse(fs.readFileSync(path.join(project, 'bench', 'results', 'size.json'), 'utf8'));
     expect(report.packages.find((pkg: { name: string }) => pkg.name === 'big').withinBudget).toBe(false);
   });
+
+  it('should compile as upload does, offline, and exit 1 when the main package ships over 300 KB', () => {
+    // 320 KB of base64 in a string: nothing a minifier can shorten, and the page requires it, so it ships
+    const project = fixture('size-ships-too-much', {
+      'project.config.json': JSON.stringify({
+        compileType: 'miniprogram',
+        miniprogramRoot: 'miniprogram/',
+        setting: { useCompilerPlugins: ['typescript'], minified: true, ignoreUploadUnusedFiles: true },
+        packOptions: { ignore: [], include: [] },
+      }),
+      'miniprogram/pages/index/index.ts':
+        "const big = require('./big');\nComponent({ data: { n: big.length } });",
+      'miniprogram/pages/index/big.js': `module.exports = "${Buffer.alloc(240 * 1024, 7).toString('base64')}";`,
+      'miniprogram/pages/index/unused.js': `module.exports = "${'y'.repeat(100 * 1024)}";`,
+    });
+
+    const { status, stdout, stderr } = run('size.js', ['--project', project], {}, 150_000);
+
+    expect(stdout).toMatch(/^main\s+\/\s+\d+\s+3\d\d\.\d KB\s+300\.0 KB\s+OVER BUDGET$/m);
+    expect(stderr).toMatch(/main ships 3\d\d\.\d KB, over its 300\.0 KB budget/);
+    expect(status).toBe(1);
+    const report = JSON.parse(fs.readFileSync(path.join(project, 'bench', 'results', 'size.json'), 'utf8'));
+    expect(report.shippedMethod).toContain('getCompiledResult');
+    // the compile leaves out the file nothing requires (setting.ignoreUploadUnusedFiles); the upper bound counts it
+    expect(report.shippedMainBytes).toBeGreaterThan(320 * 1024);
+    expect(report.shippedMainBytes).toBeLessThan(330 * 1024);
+    expect(report.mainBytes).toBeGreaterThan(report.shippedMainBytes + 90 * 1024);
+    expect(report.packages[0]).toMatchObject({ withinBudget: true, shippedWithinBudget: false });
+  }, 180_000);
 });

@@ -1,5 +1,5 @@
 /**
- * The mini-program's crypto-js HMAC and the server's node:crypto HMAC draw the same QR text, second by second,
+ * The mini-program's HMAC (sha256.ts) and the server's node:crypto HMAC draw the same QR text, second by second,
  * for any seed: a code drawn offline on a phone is accepted at the gate.
  */
 import { randomBytes } from 'node:crypto';
@@ -7,7 +7,7 @@ import { hmacSha256Hex } from '../../cloudfunctions/_server/privacy/personal-dat
 import { checkCode, parseCode, renderCode } from '../../miniprogram/core/dynamic-code';
 import { qrTextAt } from '../../miniprogram/core/code-hmac';
 
-describe('qrTextAt (mini-program, crypto-js)', () => {
+describe('qrTextAt (mini-program, sha256.ts)', () => {
   it('should draw exactly what the server draws, for random seeds and times', () => {
     for (let i = 0; i < 50; i++) {
       const code = { codeId: randomBytes(8).toString('hex'), seed: randomBytes(32).toString('base64') };

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import CryptoJS from 'crypto-js';
 import { hmacSha256Hex } from '../../cloudfunctions/_server/privacy/personal-data';
+import { deviceHmacSha256Hex } from '../../miniprogram/core/code-hmac';
 import {
   checkCode,
   codeStep,
@@ -41,6 +42,7 @@ export const PUBLISHED_VECTORS = [
   },
 ] as const;
 
+/** crypto-js, the mini-program's HMAC until sha256.ts: a third implementation, independent of both. */
 const cryptoJsHmac: HmacSha256Hex = (keyBase64, message) =>
   CryptoJS.HmacSHA256(message, CryptoJS.enc.Base64.parse(keyBase64)).toString(CryptoJS.enc.Hex);
 
@@ -50,7 +52,8 @@ const referenceHmac: HmacSha256Hex = (keyBase64, message) =>
 
 const IMPLEMENTATIONS: [string, HmacSha256Hex][] = [
   ['the server (node:crypto)', hmacSha256Hex],
-  ['the mini-program (crypto-js)', cryptoJsHmac],
+  ['the mini-program (sha256.ts)', deviceHmacSha256Hex],
+  ['crypto-js', cryptoJsHmac],
 ];
 
 const MINUTE = 60_000;
@@ -89,8 +92,9 @@ describe('published test vectors (API.md 2.2)', () => {
     );
   });
 
-  it('should give the same full HMAC with both implementations, for a non-ASCII message too', () => {
+  it('should give the same full HMAC with every implementation, for a non-ASCII message too', () => {
     for (const message of ['0123456789abcdef.1', '吉祥码.42', '']) {
+      expect(deviceHmacSha256Hex(SEED_B, message)).toBe(hmacSha256Hex(SEED_B, message));
       expect(cryptoJsHmac(SEED_B, message)).toBe(hmacSha256Hex(SEED_B, message));
       expect(hmacSha256Hex(SEED_B, message)).toMatch(/^[0-9a-f]{64}$/);
     }
@@ -307,8 +311,11 @@ describe('checkCode', () => {
     });
   });
 
-  it('should check a crypto-js code with the server HMAC', () => {
-    const text = renderCode(cryptoJsHmac, { codeId: CODE_ID, seed: SEED_A }, NOW.getTime());
+  it.each([
+    ['mini-program', deviceHmacSha256Hex],
+    ['crypto-js', cryptoJsHmac],
+  ])('should check a %s code with the server HMAC', (_name, hmac) => {
+    const text = renderCode(hmac, { codeId: CODE_ID, seed: SEED_A }, NOW.getTime());
     expect(checkCode(hmacSha256Hex, parseCode(text)!, [current], NOW)).toEqual({ ok: true });
   });
 });

@@ -5,8 +5,9 @@
  * compiled with the settings of project.config.json. Settings from the environment (tools/ci/env.js):
  *   preview: JXM_APPID, JXM_UPLOAD_KEY_PATH; optional JXM_DESC, JXM_ROBOT, JXM_PREVIEW_QR
  *   upload:  JXM_APPID, JXM_UPLOAD_KEY_PATH, JXM_VERSION; optional JXM_DESC, JXM_ROBOT
- * --dry-run: no key, no network; checks the project (pages, packed npm) and lists what would be uploaded.
- * Run `npm run build` first: it packs the npm dependencies into miniprogram/miniprogram_npm.
+ * --dry-run: no key, no network; checks the project (pages, the components they use, packed npm) and lists what
+ * would be uploaded.
+ * Run `npm run build` first: it packs the npm dependencies into miniprogram/miniprogram_npm and the subpackages'.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -14,6 +15,7 @@ const { UsageError, readEnv, parseArgs, run } = require('./env');
 const {
   ciProject,
   loadProject,
+  missingComponents,
   packedFiles,
   packedNpm,
   packagesOf,
@@ -40,6 +42,7 @@ function checkProject(/** @type {import('./project').Project} */ project, /** @t
       problems.push(`${rel(npm.dir)} lacks ${npm.missing.join(', ')}: run npm run build (it packs the npm)`);
     }
   }
+  problems.push(...missingComponents(project, packed));
   return problems;
 }
 
@@ -105,7 +108,7 @@ async function main() {
     console.log(
       problems.length
         ? `\nThe ${action} would fail:\n${problems.map((p) => `  - ${p}`).join('\n')}`
-        : '\nProject checks passed: every page is there, the npm is packed.',
+        : '\nProject checks passed: every page and component is there, the npm is packed.',
     );
     return problems.length ? 1 : 0;
   }

@@ -136,6 +136,49 @@ function packedNpm(project) {
 }
 
 /**
+ * The components our pages and components name (usingComponents) that would not be uploaded: TDesign not packed
+ * into miniprogram_npm, or not copied into a subpackage's (npm run build does both), a misspelt path.
+ * @param {Project} project
+ * @param {Set<string>} [packed] the paths packedFiles() keeps
+ */
+function missingComponents(project, packed = new Set(packedFiles(project).map((file) => file.path))) {
+  /** @type {string[]} */
+  const problems = [];
+  for (const file of packed) {
+    if (!file.endsWith('.json') || file.split('/').includes('miniprogram_npm')) continue;
+    const base = file.slice(0, -'.json'.length);
+    if (file !== 'app.json' && !packed.has(`${base}.wxml`)) continue;
+    let using;
+    try {
+      using = JSON.parse(fs.readFileSync(path.join(project.miniprogramRoot, file), 'utf8')).usingComponents;
+    } catch {
+      continue;
+    }
+    for (const ref of Object.values(using || {})) {
+      if (typeof ref !== 'string' || ref.startsWith('plugin://')) continue;
+      const candidates = ref.startsWith('/')
+        ? [ref.slice(1)]
+        : ref.startsWith('.')
+          ? [path.posix.join(path.posix.dirname(file), ref)]
+          : // relative, or an npm name: the nearest miniprogram_npm, from the file's folder up
+            [path.posix.join(path.posix.dirname(file), ref)].concat(
+              path.posix
+                .dirname(file)
+                .split('/')
+                .map((_, i, parts) =>
+                  path.posix.join(...parts.slice(0, parts.length - i), 'miniprogram_npm', ref),
+                ),
+              path.posix.join('miniprogram_npm', ref),
+            );
+      if (!candidates.some((candidate) => packed.has(`${candidate}.json`))) {
+        problems.push(`${file} uses ${ref}, which is not there: run npm run build (it packs the npm)`);
+      }
+    }
+  }
+  return problems;
+}
+
+/**
  * The main package and the subpackages of app.json, with their roots ('' for the main package).
  * @param {Project} project
  */
@@ -216,6 +259,7 @@ module.exports = {
   isPluginSource,
   packedFiles,
   packedNpm,
+  missingComponents,
   packagesOf,
   packageOfFile,
   formatBytes,
