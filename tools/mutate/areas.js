@@ -34,6 +34,7 @@ const AREAS = {
       ...integration(
         'scan',
         'scan-edges',
+        'scan-late-sync',
         'signed-pass',
         'gate-rules',
         'holes-gate',
@@ -77,7 +78,7 @@ const AREAS = {
     tests: [
       ...unit('national-freshness.rules'),
       // records: the retention purge after the end of the epidemic (rule 3) is tried there
-      ...integration('health', 'citizen', 'national-freshness', 'gate-rules', 'records'),
+      ...integration('health', 'health-edges', 'citizen', 'national-freshness', 'gate-rules', 'records'),
     ],
     bundles: true,
     tsconfig: SERVER_TSCONFIG,

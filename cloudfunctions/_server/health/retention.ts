@@ -26,7 +26,9 @@ const HEALTH_DATA = [
 
 export function retentionSettings(env: NodeJS.ProcessEnv = process.env): { end: Date | null; days: number } {
   const end = env.JXM_EPIDEMIC_END ? new Date(env.JXM_EPIDEMIC_END) : null;
-  const days = Number(env.JXM_RETENTION_DAYS ?? DEFAULT_RETENTION_DAYS);
+  // unset or empty is the default: an empty setting must not mean "keep nothing"
+  const raw = env.JXM_RETENTION_DAYS?.trim() || undefined;
+  const days = Number(raw ?? DEFAULT_RETENTION_DAYS);
   return {
     end: end && !Number.isNaN(end.getTime()) ? end : null,
     days: Number.isFinite(days) && days >= 0 ? days : DEFAULT_RETENTION_DAYS,
@@ -52,8 +54,20 @@ export async function retentionPurge(ctx: SystemContext): Promise<Record<string,
       [field]: _.lt(cutoff),
     });
   }
-  let fevers = 0;
   const persons = new Repository<PersonDoc>(ctx.db, 'persons');
+  // the health facts kept on the persons themselves: the latest check-in, provincial decisions, national flags —
+  // before the open fevers are closed below, which dates those persons now
+  const cleared = await persons.updateWhere(
+    { updatedAt: _.lt(cutoff) },
+    {
+      latestCheckIn: null,
+      provincial: null,
+      listFlag: null,
+      'national.quarantineUntil': null,
+      'national.releasedAt': null,
+    },
+  );
+  let fevers = 0;
   for (;;) {
     const open = await persons.find({ 'fever.openedAt': _.lt(cutoff) }, { limit: 100 });
     if (open.length === 0) break;
@@ -67,17 +81,6 @@ export async function retentionPurge(ctx: SystemContext): Promise<Record<string,
       fevers++;
     }
   }
-  // the health facts kept on the persons themselves: the latest check-in, provincial decisions, national flags
-  const cleared = await persons.updateWhere(
-    { updatedAt: _.lt(cutoff) },
-    {
-      latestCheckIn: null,
-      provincial: null,
-      listFlag: null,
-      'national.quarantineUntil': null,
-      'national.releasedAt': null,
-    },
-  );
   logEvent('retention_purge', { ...removed, fevers, cleared });
   return { purged: true, cutoff: cutoff.toISOString(), ...removed, fevers, personsCleared: cleared };
 }
