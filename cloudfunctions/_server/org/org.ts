@@ -22,7 +22,6 @@ import { blindIndex, randomId, unseal } from '../privacy/personal-data';
 import { auditRow } from '../audit';
 import type { RequestContext, SystemContext } from '../router';
 import { dispatchNow, smsMessage } from '../sms/outbox';
-import { endedAt } from '../scan/duty-sessions';
 import { actingPosition } from './acting-position';
 import {
   CREATABLE_ROLES,
@@ -32,6 +31,7 @@ import {
   invitedHolder,
   newInvite,
   positionBelow,
+  positionPatch,
   positionsOf,
   seniorKey,
   siteHasSenior,
@@ -226,24 +226,17 @@ export async function previewInvite(
  */
 export async function claim(params: OrgParams<'claim'>, ctx: RequestContext): Promise<OrgReplies['claim']> {
   const { invite, site, personId, position: read } = await invitationFor(params.inviteCode, ctx);
-  const _ = ctx.db.command;
   let position = read;
   for (let attempt = 1; ; attempt++) {
-    const holder = { ...position.holder, openid: ctx.openid, personId, claimedAt: ctx.now };
-    const status = position.status === 'pending' ? 'active' : position.status;
-    // any change of holder or status ends the current duty session at this instant (rule 7), in the log too
-    const dutyLog = endedAt(position.dutyLog, ctx.now);
+    const { patch } = positionPatch(ctx, position, {
+      holder: { ...position.holder, openid: ctx.openid, personId, claimedAt: ctx.now },
+      status: position.status === 'pending' ? 'active' : position.status,
+      currentInviteId: null,
+      lastActiveAt: ctx.now,
+    });
     const taken = await positionsOf(ctx.db).updateWhere(
       { _id: position._id, currentInviteId: invite._id, status: position.status },
-      {
-        holder: _.set(holder),
-        status,
-        currentInviteId: null,
-        lastActiveAt: ctx.now,
-        onDuty: null,
-        updatedAt: ctx.now,
-        ...(dutyLog ? { dutyLog: _.set(dutyLog) } : {}),
-      },
+      patch,
     );
     if (taken === 1) break;
     // the position changed meanwhile: claimed by someone else (the invite is spent), replaced, or disabled

@@ -160,6 +160,24 @@ export interface PositionChange {
 }
 
 /**
+ * The update that makes `change` of a position: any change of holder or status ends the current duty session at this
+ * instant (rule 7: duty is the holder's, while active), in the log too, so that a scan synced late from after it does
+ * not count; the holder is replaced whole. Also the ended log (null: no session was running).
+ */
+export function positionPatch(
+  ctx: SystemContext,
+  current: PositionDoc,
+  change: Partial<PositionDoc>,
+): { patch: Record<string, unknown>; dutyLog: PositionDoc['dutyLog'] | null } {
+  const _ = ctx.db.command;
+  const patch: Record<string, unknown> = { ...change, onDuty: null, updatedAt: ctx.now };
+  const dutyLog = endedAt(current.dutyLog, ctx.now);
+  if (dutyLog) patch.dutyLog = _.set(dutyLog);
+  if (change.holder) patch.holder = _.set(change.holder);
+  return { patch, dutyLog };
+}
+
+/**
  * Changes one position in a transaction: `decide` sees the position as it is now and returns the change, or null
  * to leave it (already in that state: this is how two concurrent disables produce one change and one SMS).
  * Returns the changed position, its SMS to the holder, and every SMS written (the previous holder's first), or null.
@@ -172,19 +190,13 @@ export async function changePosition(
   /** Runs first inside the transaction; throws to abort (e.g. the application under review is no longer pending). */
   precondition?: (tx: Tx) => Promise<void>,
 ): Promise<{ position: PositionDoc; sms: SmsOutboxDoc | null; messages: SmsOutboxDoc[] } | null> {
-  const _ = ctx.db.command;
   return ctx.db.runTransaction(async (tx: Tx) => {
     if (precondition) await precondition(tx);
     const { data } = await tx.collection('positions').doc(positionId).get();
     const current = data as unknown as PositionDoc;
     const change = decide(current);
     if (!change) return null;
-    // any change of holder or status ends the current duty session at this instant (rule 7: duty is the
-    // holder's, while active), in the log too, so that a scan synced late from after it does not count
-    const patch: Record<string, unknown> = { ...change.patch, onDuty: null, updatedAt: ctx.now };
-    const dutyLog = endedAt(current.dutyLog, ctx.now);
-    if (dutyLog) patch.dutyLog = _.set(dutyLog);
-    if (change.patch.holder) patch.holder = _.set(change.patch.holder);
+    const { patch, dutyLog } = positionPatch(ctx, current, change.patch);
     await tx.collection('positions').doc(positionId).update({ data: patch });
     for (const { collection, doc } of change.alsoInsert ?? [])
       await tx.collection(collection).add({ data: doc });
