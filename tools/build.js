@@ -76,6 +76,8 @@ function bundleTools() {
     ['local-cloud/main.ts', 'local-cloud/dist/main.js'],
     ['bench/bench.ts', 'bench/dist/bench.js'],
     ['bench/profile-import.ts', 'bench/dist/profile-import.js'],
+    ['bench/profile-scan.ts', 'bench/dist/profile-scan.js'],
+    ['bench/gate-clients.ts', 'bench/dist/gate-clients.js'],
   ]) {
     require('esbuild').buildSync({
       entryPoints: [path.join(ROOT, 'tools', entry)],

@@ -19,8 +19,12 @@ export type CloudDatabase = ReturnType<typeof cloud.database>;
 /** What db.runTransaction hands its callback: collections whose doc() reads and writes join the transaction. */
 export type Tx = { collection(name: string): ReturnType<CloudDatabase['collection']> };
 
+let db: CloudDatabase | null = null;
+
+/** The database handle, built once per instance as WeChat advises (the SDK sends each request afresh anyway). */
 export function database(): CloudDatabase {
-  return cloudSdk().database();
+  db ??= cloudSdk().database();
+  return db;
 }
 
 /** The caller's WeChat identity; only ever from getWXContext() (API.md section 1). */

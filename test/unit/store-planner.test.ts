@@ -232,3 +232,72 @@ describe('an index declared over documents already stored', () => {
     }
   });
 });
+
+describe("a document's index entries follow its content", () => {
+  const entriesOf = (store: Store, index: string, id: string) =>
+    (
+      store.db.prepare(`SELECT count(*) AS n FROM "x_events__${index}" WHERE id = ?`).get(id) as {
+        n: number;
+      }
+    ).n;
+
+  it('an update moves only the entries that changed, a removal takes them all, and no key is left behind', () => {
+    const store = new Store(fresh(), SPECS);
+    try {
+      store.createCollection('events');
+      const doc = event(10); // tags x, y; red
+      store.insert('events', doc);
+      store.insert('events', event(12)); // tags x, y; green: the same keys under another document
+      expect(entriesOf(store, 'tags_color_at', 'a-000010')).toBe(2);
+
+      // y dropped, the color changed: the x/red and y/red keys go, x/green comes
+      store.replace('events', doc, { ...doc, tags: ['x'], color: 'green' });
+      const red = store.find('events', { tags: 'x', color: 'red' }, { order: [['at', -1]] });
+      expect(red.docs).toEqual([]);
+      expect(red.plan.keysExamined).toBe(0);
+      const y = store.find('events', { tags: 'y' }, { order: [['at', -1]] });
+      expect(y.docs.map((d) => d._id)).toEqual(['a-000012']);
+      expect(y.plan.keysExamined).toBe(1);
+      expect(entriesOf(store, 'tags_color_at', 'a-000010')).toBe(1);
+      expect(entriesOf(store, 'owner_at', 'a-000010')).toBe(1);
+
+      expect(store.remove('events', 'a-000010')).toBe(true);
+      expect(store.remove('events', 'a-000010')).toBe(false);
+      for (const index of ['owner_at', 'tags_at', 'tags_color_at'])
+        expect(entriesOf(store, index, 'a-000010')).toBe(0);
+      // the other document's entries untouched
+      expect(entriesOf(store, 'tags_color_at', 'a-000012')).toBe(2);
+      const owner = store.find('events', { owner: 'a' }, { order: [['at', -1]] });
+      expect(owner.docs.map((d) => d._id)).toEqual(['a-000012']);
+      expect(owner.plan.keysExamined).toBe(1);
+    } finally {
+      store.close();
+    }
+  });
+
+  it("opens a store written with the earlier index by id, drops that index, and keeps every document's entries", () => {
+    const file = fresh();
+    let store = new Store(file, SPECS);
+    store.createCollection('events');
+    for (let i = 0; i < 30; i++) store.insert('events', event(i));
+    store.close();
+    const raw = new Database(file);
+    raw.exec('CREATE INDEX "x_events__tags_at__id" ON "x_events__tags_at" (id)');
+    raw.close();
+
+    store = new Store(file, SPECS);
+    try {
+      const indexes = store.db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%__id'")
+        .all();
+      expect(indexes).toEqual([]);
+      const doc = store.get('events', 'a-000004')!.doc;
+      store.replace('events', doc, { ...doc, tags: ['z'] });
+      const z = store.find('events', { tags: 'z' }, { order: [['at', -1]] });
+      expect(z.docs.map((d) => d.n)).toEqual([4]);
+      expect(store.find('events', { tags: 'x' }, { order: [['at', -1]] }).docs).toHaveLength(29);
+    } finally {
+      store.close();
+    }
+  });
+});

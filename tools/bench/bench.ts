@@ -30,6 +30,8 @@ import { decideOffline } from '../../miniprogram/scanner/core/offline-gate';
 import { REPO_ROOT, startLocalCloud, type LocalCloud } from '../local-cloud/local-cloud';
 import { filterLines, timeFilters, type FilterFigures } from './filters';
 import { RoundTrips, type TripFigures } from './round-trips';
+import { runGateClients } from './gate-clients';
+import { AT_GATE, must, openGates, post, registerCrowd } from './gates';
 import { FULL, QUICK, benchRegionOf, seedPersons, seedScans, seedTree, syntheticIdentity } from './seed';
 
 const args = process.argv.slice(2);
@@ -38,7 +40,6 @@ const SIZE = quick ? QUICK : FULL;
 const LIVE_SCANS = quick ? 500 : 2000;
 const CONCURRENT_CLIENTS = 8;
 const INITIATOR = 'bench-initiator';
-const AT_GATE = { latitude: 43.9, longitude: 125.3 };
 /** Production's network time per database round trip (5–20 ms in WeChat Cloud), simulated for one part. */
 const TRIP_DELAY_MS = 10;
 
@@ -90,27 +91,6 @@ function progress(label: string, done: number, total: number): void {
     `\r  ${label.padEnd(28)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`,
   );
   if (done === total) process.stdout.write('\n');
-}
-
-async function post<T>(
-  cloud: LocalCloud,
-  fn: string,
-  body: unknown,
-  openid: string,
-): Promise<{ ok: boolean; data?: T; error?: { code: string } }> {
-  const res = await fetch(`${cloud.url}/api/${fn}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-wx-openid': openid },
-    body: JSON.stringify(body),
-  });
-  return (await res.json()) as { ok: boolean; data?: T; error?: { code: string } };
-}
-
-async function must<T>(cloud: LocalCloud, fn: string, body: unknown, openid: string): Promise<T> {
-  const reply = await post<T>(cloud, fn, body, openid);
-  if (!reply.ok)
-    throw new Error(`${fn}.${(body as { action: string }).action} failed: ${JSON.stringify(reply.error)}`);
-  return reply.data as T;
 }
 
 /** Durable single-row inserts (one transaction each, synchronous=FULL): the floor under every write. */
@@ -226,113 +206,24 @@ async function main(): Promise<void> {
     };
 
     // live sites and their scanners, built through the API: one senior per site (API.md v1.1), one gate each
-    const scanners: Array<{ id: string; openid: string; siteId: string }> = [];
-    for (let i = 0; i < CONCURRENT_CLIENTS; i++) {
-      const site = await must<{ siteId: string }>(
-        cloud,
-        'org',
-        {
-          action: 'createSite',
-          actingPositionId: INITIATOR_POSITION_ID,
-          name: `长春站${i + 1}号口`,
-          type: 'station',
-          address: '长春',
-          location: AT_GATE,
-          regionCode: '220104',
-        },
-        INITIATOR,
-      );
-      const openid = `bench-scanner-${i}`;
-      const who = syntheticIdentity(900_000 + i);
-      await must(cloud, 'citizen', { action: 'register', ...who }, openid);
-      const created = await must<{ positionId: string; inviteCode: string }>(
-        cloud,
-        'org',
-        {
-          action: 'createPosition',
-          actingPositionId: INITIATOR_POSITION_ID,
-          siteId: site.siteId,
-          role: 'senior',
-          holderName: who.name,
-          holderPhone: who.phone,
-        },
-        INITIATOR,
-      );
-      await must(cloud, 'org', { action: 'claim', inviteCode: created.inviteCode }, openid);
-      await must(
-        cloud,
-        'scan',
-        {
-          action: 'goOnDuty',
-          positionId: created.positionId,
-          location: AT_GATE,
-        },
-        openid,
-      );
-      scanners.push({ id: created.positionId, openid, siteId: site.siteId });
-    }
+    const scanners = await openGates(cloud, CONCURRENT_CLIENTS, INITIATOR, progress);
     // two crowds: one for the single gate, another for the eight gates, each person at one gate only (the same QR
     // step at two sites is a replay, and every replay raises an alert: not the mix of a gate)
-    const crowd: Array<{ codeId: string; seed: string }> = [];
-    for (let i = 0; i < 400; i++) {
-      await must(
-        cloud,
-        'citizen',
-        { action: 'register', ...syntheticIdentity(800_000 + i) },
-        `bench-citizen-${i}`,
-      );
-      crowd.push(await must(cloud, 'citizen', { action: 'code' }, `bench-citizen-${i}`));
-      progress('registering citizens', i + 1, 400);
-    }
+    const crowd = await registerCrowd(cloud, 400, progress);
     const citizens = crowd.slice(0, 200);
     const atEightGates = crowd.slice(200);
 
-    // the realistic mix at a gate: mostly green, some fever, guests, retried duplicates
-    let seq = 0;
-    const oneScan = async (scanner: { id: string; openid: string }, k: number, people = citizens) => {
-      const kind = k % 20;
-      const scanId = `live-${seq++}-${k}-bench`;
-      const body: Record<string, unknown> = {
-        action: 'record',
-        positionId: scanner.id,
-        scanId,
-        temperature: 36.5,
-        // the scan page sends its live fix with every scan (rule 7)
-        location: AT_GATE,
-      };
-      if (kind === 0) body.guest = { name: '赵桂芳', category: 'elderly' };
-      else body.qr = renderCode(hmacSha256Hex, people[k % people.length], Date.now());
-      if (kind === 1) body.temperature = 37.9;
-      if (kind === 2) body.temperature = 36.4; // cools the fever down again
-      const started = performance.now();
-      const reply = await post(cloud, 'scan', body, scanner.openid);
-      const ms = performance.now() - started;
-      if (!reply.ok) throw new Error(`scan.record failed: ${JSON.stringify(reply.error)}`);
-      if (kind === 3) await post(cloud, 'scan', body, scanner.openid); // a retry with the same scanId
-      return ms;
-    };
-
-    const sequential: number[] = [];
-    let started = performance.now();
-    for (let k = 0; k < LIVE_SCANS; k++) {
-      sequential.push(await oneScan(scanners[0], k));
-      progress('scan.record sequential', k + 1, LIVE_SCANS);
-    }
-    results.scanRecordSequential = summarise(sequential, performance.now() - started);
-
-    const concurrent: number[] = [];
-    started = performance.now();
-    let done = 0;
-    await Promise.all(
-      scanners.map(async (scanner, c) => {
-        for (let k = c; k < LIVE_SCANS; k += CONCURRENT_CLIENTS) {
-          // 200 people over 8 gates, k ≡ c (mod 8): each person at the same gate every time
-          concurrent.push(await oneScan(scanner, k, atEightGates));
-          progress(`scan.record ${CONCURRENT_CLIENTS} clients`, ++done, LIVE_SCANS);
-        }
-      }),
+    // the realistic mix at a gate (gate-clients.ts), sent from a thread of its own: one gate, then eight together
+    const oneGate = await runGateClients(
+      { url: cloud.url, gates: scanners.slice(0, 1), crowd: citizens, scans: LIVE_SCANS, label: 'live-1' },
+      (done) => progress('scan.record 1 client', done, LIVE_SCANS),
     );
-    results.scanRecordConcurrent = summarise(concurrent, performance.now() - started);
+    results.scanRecordSequential = summarise(oneGate.samples, oneGate.wallMs);
+    const eightGates = await runGateClients(
+      { url: cloud.url, gates: scanners, crowd: atEightGates, scans: LIVE_SCANS, label: 'live-8' },
+      (done) => progress(`scan.record ${CONCURRENT_CLIENTS} clients`, done, LIVE_SCANS),
+    );
+    results.scanRecordConcurrent = summarise(eightGates.samples, eightGates.wallMs);
 
     // database round trips per action and case, and 1,000 rows of the list (seeded persons, all changed)
     const trips = new RoundTrips(cloud, INITIATOR);
@@ -349,7 +240,7 @@ async function main(): Promise<void> {
     cloud.meter.delayMs = TRIP_DELAY_MS;
     try {
       const atDelay: number[] = [];
-      started = performance.now();
+      const started = performance.now();
       for (let k = 0; k < 100; k++) {
         const t0 = performance.now();
         const reply = await post(

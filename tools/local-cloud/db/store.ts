@@ -67,7 +67,8 @@ interface IndexRuntime {
   spec: IndexSpec;
   table: string;
   insert: Database.Statement;
-  deleteById: Database.Statement;
+  /** One entry, by its key and document: a document's entries are found from its content, not by its id. */
+  deleteEntry: Database.Statement;
   /** Fields for which some document has given more than one key (an array of two or more elements). */
   multikey: Set<string>;
 }
@@ -454,8 +455,10 @@ export class Store {
       // document is in it, so that a start cut short (a crash, a duplicate key) builds it again at the next one
       this.db.transaction(() => {
         this.db.exec(
+          // one B-tree per index: a document's entries are removed by the keys its stored content gives (an
+          // index by id, as earlier versions kept, doubled the writes of every entry)
           `CREATE TABLE IF NOT EXISTS "${indexTable}" (k BLOB NOT NULL, id TEXT NOT NULL, PRIMARY KEY (k, id)) WITHOUT ROWID;
-           CREATE INDEX IF NOT EXISTS "${indexTable}__id" ON "${indexTable}" (id);` +
+           DROP INDEX IF EXISTS "${indexTable}__id";` +
             (spec.unique
               ? `CREATE UNIQUE INDEX IF NOT EXISTS "${indexTable}__unique" ON "${indexTable}" (k);`
               : ''),
@@ -466,7 +469,7 @@ export class Store {
         spec,
         table: indexTable,
         insert: this.db.prepare(`INSERT INTO "${indexTable}" (k, id) VALUES (?, ?)`),
-        deleteById: this.db.prepare(`DELETE FROM "${indexTable}" WHERE id = ?`),
+        deleteEntry: this.db.prepare(`DELETE FROM "${indexTable}" WHERE k = ? AND id = ?`),
         multikey: new Set(
           (
             this.db.prepare('SELECT field FROM _multikey WHERE index_table = ?').all(indexTable) as Array<{
@@ -564,9 +567,14 @@ export class Store {
     return [...keys.values()];
   }
 
-  private addIndexEntries(collection: string, index: IndexRuntime, doc: Doc): void {
+  private addIndexEntries(
+    collection: string,
+    index: IndexRuntime,
+    doc: Doc,
+    keys: Buffer[] = this.indexKeys(index, doc),
+  ): void {
     this.noteMultikey(index, doc);
-    for (const key of this.indexKeys(index, doc)) {
+    for (const key of keys) {
       try {
         index.insert.run(key, String(doc._id));
       } catch (err) {
@@ -896,16 +904,17 @@ export class Store {
 
   replace(collection: string, before: Doc, after: Doc): void {
     const rt = this.runtime(collection);
+    const id = String(before._id);
     this.transaction(() => {
-      rt.update.run(this.nextRevision(), serializeDoc(after), String(before._id));
+      rt.update.run(this.nextRevision(), serializeDoc(after), id);
       for (const index of rt.indexes) {
-        const oldKeys = this.indexKeys(index, before).map((k) => k.toString('hex'));
-        const newKeys = this.indexKeys(index, after).map((k) => k.toString('hex'));
-        if (oldKeys.length === newKeys.length && oldKeys.every((k, i) => k === newKeys[i])) continue;
-        index.deleteById.run(String(before._id));
-        this.addIndexEntries(collection, index, after);
+        const oldKeys = new Map(this.indexKeys(index, before).map((k) => [k.toString('hex'), k]));
+        const newKeys = new Map(this.indexKeys(index, after).map((k) => [k.toString('hex'), k]));
+        for (const [hex, key] of oldKeys) if (!newKeys.has(hex)) index.deleteEntry.run(key, id);
+        const added = [...newKeys].filter(([hex]) => !oldKeys.has(hex)).map(([, key]) => key);
+        if (added.length > 0) this.addIndexEntries(collection, index, after, added);
       }
-      this.notePending(collection, String(before._id), () => before, after);
+      this.notePending(collection, id, () => before, after);
     });
   }
 
@@ -913,17 +922,17 @@ export class Store {
     const rt = this.runtime(collection);
     const key = String(id);
     return this.transaction(() => {
+      // its entries are found from its content
+      const stored = rt.get.get(key) as { data: string } | undefined;
+      if (!stored) return false;
+      const doc = parseDoc(stored.data);
+      rt.remove.run(key);
+      for (const index of rt.indexes)
+        for (const k of this.indexKeys(index, doc)) index.deleteEntry.run(k, key);
       // the content it had, when that is the durable one (nothing pending on it)
-      const stored =
-        this.group && !this.pending.get(collection)?.has(key)
-          ? (rt.get.get(key) as { data: string } | undefined)
-          : undefined;
-      const removed = rt.remove.run(key).changes > 0;
-      if (removed) {
-        for (const index of rt.indexes) index.deleteById.run(key);
-        this.notePending(collection, key, () => (stored ? parseDoc(stored.data) : null), null);
-      }
-      return removed;
+      const durable = this.group && !this.pending.get(collection)?.has(key) ? doc : null;
+      this.notePending(collection, key, () => durable, null);
+      return true;
     });
   }
 

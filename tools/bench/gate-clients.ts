@@ -1,0 +1,97 @@
+/**
+ * The scanners at the gates, on a thread of their own: what the bench measures is the local cloud, and the clients'
+ * HTTP work (fetch, its streams, the replies' JSON) is a phone's in production, not the server's. Each client sends
+ * its scans one after another over the local cloud's HTTP form; the clients run together.
+ *
+ * The mix of a gate: mostly green codes; every 20th scan a guest without a code (rule 13), one a fever (37.9 °C), one
+ * the same person cooled down again (36.4 °C), one sent twice with the same scanId (a retry).
+ *
+ * `runGateClients` starts the thread (tools/bench/dist/gate-clients.js, bundled beside bench.js) and answers each
+ * scan's latency and the wall time of the whole run.
+ */
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { hmacSha256Hex } from '../../cloudfunctions/_server/privacy/personal-data';
+import { renderCode } from '../../miniprogram/core/dynamic-code';
+import { AT_GATE, post, type Citizen, type Gate } from './gates';
+
+export interface GateRun {
+  url: string;
+  /** One client per gate, scanning together. */
+  gates: Gate[];
+  /** Each gate scans its own share of the crowd (k ≡ client mod gates), so nobody shows one step at two sites. */
+  crowd: Citizen[];
+  scans: number;
+  /** Only green codes at 36.5 °C (the profile's case), instead of the gate's mix. */
+  greenOnly?: boolean;
+  /** Distinguishes this run's scanIds from another run's. */
+  label: string;
+}
+
+export interface GateResult {
+  /** Milliseconds per scan as its client saw it (the retry of a duplicate not counted). */
+  samples: number[];
+  wallMs: number;
+}
+
+async function scanAtGates(run: GateRun, onScan: (done: number) => void): Promise<GateResult> {
+  const samples: number[] = [];
+  let done = 0;
+  const cloud = { url: run.url };
+  const step = Math.max(1, Math.floor(run.scans / 20));
+  const oneScan = async (gate: Gate, k: number) => {
+    const kind = run.greenOnly ? 19 : k % 20;
+    const body: Record<string, unknown> = {
+      action: 'record',
+      positionId: gate.id,
+      scanId: `${run.label}-${k}`,
+      temperature: 36.5,
+      // the scan page sends its live fix with every scan (rule 7)
+      location: AT_GATE,
+    };
+    if (kind === 0) body.guest = { name: '赵桂芳', category: 'elderly' };
+    else body.qr = renderCode(hmacSha256Hex, run.crowd[k % run.crowd.length], Date.now());
+    if (kind === 1) body.temperature = 37.9;
+    if (kind === 2) body.temperature = 36.4; // cools the fever down again
+    const started = performance.now();
+    const reply = await post(cloud, 'scan', body, gate.openid);
+    samples.push(performance.now() - started);
+    if (!reply.ok) throw new Error(`scan.record failed: ${JSON.stringify(reply.error)}`);
+    if (kind === 3) await post(cloud, 'scan', body, gate.openid); // a retry with the same scanId
+    if (++done % step === 0 || done === run.scans) onScan(done);
+  };
+  const started = performance.now();
+  await Promise.all(
+    run.gates.map(async (gate, c) => {
+      for (let k = c; k < run.scans; k += run.gates.length) await oneScan(gate, k);
+    }),
+  );
+  return { samples, wallMs: performance.now() - started };
+}
+
+/** Runs the gates' clients on their own thread; `progress` hears how many scans are done. */
+export function runGateClients(
+  run: GateRun,
+  progress: (done: number) => void = () => undefined,
+): Promise<GateResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(join(__dirname, 'gate-clients.js'), { workerData: run });
+    worker.on('message', (message: { done?: number; result?: GateResult; error?: string }) => {
+      if (message.done !== undefined) progress(message.done);
+      if (message.result) resolve(message.result);
+      if (message.error) reject(new Error(message.error));
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`the gate clients' thread ended with ${code}`));
+    });
+  });
+}
+
+if (!isMainThread && parentPort) {
+  const port = parentPort;
+  scanAtGates(workerData as GateRun, (done) => port.postMessage({ done }))
+    .then((result) => port.postMessage({ result }))
+    .catch((error: unknown) => port.postMessage({ error: String(error) }));
+}
