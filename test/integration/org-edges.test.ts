@@ -252,6 +252,24 @@ describe('invites and positions that change hands', () => {
     expect(position(positionId).status).toBe('active');
   });
 
+  it('refuses a claim by the invited name on another phone, and leaves the position waiting for its holder', async () => {
+    const unit = (await site(initiator, '朝阳区某单位', 'gov')).body.data!.siteId;
+    const namesake = await tree.citizen('org-edges-other-phone');
+    const otherPhone = namesake.phone === '13900000017' ? '13900000018' : '13900000017';
+    const { positionId, inviteCode } = await tree.invite(initiator, unit, 'senior', {
+      name: namesake.name,
+      phone: otherPhone,
+    });
+    expect(refusal(await tree.org(namesake.openid, { action: 'claim', inviteCode }))).toMatchObject({
+      code: 'INVITE_INVALID',
+      message: '该邀请码是发给另一个手机号的：请用受邀手机号注册的吉祥码认领，或请上级重新邀请',
+    });
+    expect(position(positionId)).toMatchObject({ status: 'pending', holder: { openid: null } });
+    // nor does the preview show them the role and site of someone else's invite
+    const preview = await tree.org(namesake.openid, { action: 'previewInvite', inviteCode });
+    expect(refusal(preview)).toMatchObject({ code: 'INVITE_INVALID' });
+  });
+
   it('keeps a disabled position disabled through a change of holder, and its reason shows below', async () => {
     const unit = (await site(initiator, '绿园区某单位', 'gov')).body.data!.siteId;
     const senior = await tree.held(
@@ -301,6 +319,10 @@ describe('invites and positions that change hands', () => {
     expect(position(ordinary.id).status).toBe('disabled');
     await tree.claim(successor, code);
     expect(position(ordinary.id)).toMatchObject({ status: 'disabled', holder: { openid: successor.openid } });
+    // the successor is told the account is disabled and whom to ask, not that it is enabled
+    const told = (await smsTo(successor.phone)).map((m) => m.text);
+    expect(told.at(-1)).toContain('该账号目前处于禁用状态，请向上一级扫码员申请激活');
+    expect(told.some((text) => text.includes('账号已启用'))).toBe(false);
     // activating an active position is CONFLICT
     const unitSenior = position(senior.id);
     expect(unitSenior.status).toBe('active');
