@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import type { Color } from '../../miniprogram/core/health-code.rules';
 import type { QueryPlan } from '../local-cloud/db/store';
 import type { LocalCloud } from '../local-cloud/local-cloud';
+import { post, type Reply } from './gates';
 
 export const FILTER_P99_TARGET_MS = 20;
 
@@ -101,21 +102,6 @@ const labelOf = (filters: Record<string, unknown>) =>
     )
     .join('+') || 'none';
 
-interface Reply {
-  ok: boolean;
-  data?: { items: unknown[]; next: string | null };
-  error?: { code: string };
-}
-
-async function post(cloud: LocalCloud, body: unknown, openid: string): Promise<Reply> {
-  const res = await fetch(`${cloud.url}/api/records`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-wx-openid': openid },
-    body: JSON.stringify(body),
-  });
-  return (await res.json()) as Reply;
-}
-
 /** Reads one combination page after page; every page timed, with its recorded plan. */
 async function pagesOf(
   cloud: LocalCloud,
@@ -132,7 +118,7 @@ async function pagesOf(
   let cursor: string | null = null;
   for (let page = 0; page < pages; page++) {
     cloud.store.lastPlan.delete(collection);
-    const body = {
+    const body: Record<string, unknown> = {
       action: list.slice('records.'.length),
       actingPositionId: level.positionId,
       ...filters,
@@ -140,7 +126,12 @@ async function pagesOf(
       ...(cursor ? { cursor } : {}),
     };
     const started = performance.now();
-    const reply = await post(cloud, body, level.openid);
+    const reply: Reply<{ items: unknown[]; next: string | null }> = await post(
+      cloud,
+      'records',
+      body,
+      level.openid,
+    );
     samples.push(performance.now() - started);
     if (!reply.ok || !reply.data) {
       throw new Error(`${list} ${labelOf(filters)} as ${level.label} failed: ${JSON.stringify(reply.error)}`);

@@ -1,9 +1,8 @@
 /**
  * Where a scan's CPU goes: eight gates scan green codes over the local cloud's HTTP form, as the bench's 8-client
  * case does (the clients on a thread of their own), while the V8 profiler samples the local cloud's thread. Prints
- * self time by layer (the HTTP client, Node's HTTP server and
- * streams, wx-server-sdk, the bundled function, the local cloud and its engine, SQLite, garbage collection) and the
- * heaviest functions; writes the whole profile to bench/results/scan.cpuprofile (open it in Chrome DevTools).
+ * self time by layer (Node's HTTP server and streams, wx-server-sdk, the bundled function, the local cloud and its
+ * engine, SQLite, garbage collection) and the heaviest functions; writes the whole profile to bench/results/scan.cpuprofile (open it in Chrome DevTools).
  *
  *   node tools/build.js --no-typecheck --functions --quiet && node tools/bench/dist/profile-scan.js [scans]
  */
