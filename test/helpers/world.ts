@@ -149,5 +149,34 @@ export async function onDuty(cloud: LocalCloud, who: Scanner, at = CHANGCHUN) {
   if (!reply.body.ok) throw new Error(`goOnDuty failed: ${JSON.stringify(reply.body)}`);
 }
 
+/** The intermediate hands the world's ordinary position to `to` (replaceHolder), who claims it. */
+export async function handOverOrdinary(
+  cloud: LocalCloud,
+  w: World,
+  to: { name: string; phone: string; openid: string },
+) {
+  const replaced = await call<{ inviteCode: string }>(
+    cloud,
+    'org',
+    {
+      action: 'replaceHolder',
+      actingPositionId: w.intermediate.id,
+      positionId: w.ordinary.id,
+      holderName: to.name,
+      holderPhone: to.phone,
+      reason: '调岗',
+    },
+    w.intermediate.openid,
+  );
+  if (!replaced.body.ok) throw new Error(`replaceHolder failed: ${JSON.stringify(replaced.body)}`);
+  const claimed = await call(
+    cloud,
+    'org',
+    { action: 'claim', inviteCode: replaced.body.data!.inviteCode },
+    to.openid,
+  );
+  if (!claimed.body.ok) throw new Error(`claim failed: ${JSON.stringify(claimed.body)}`);
+}
+
 let scanSeq = 0;
 export const newScanId = () => `scan-${Date.now().toString(36)}-${(scanSeq++).toString(36)}-0000`;

@@ -20,6 +20,7 @@ import {
   JILIN,
   buildWorld,
   citizenWithCode,
+  handOverOrdinary,
   newScanId,
   onDuty,
   type World,
@@ -98,27 +99,7 @@ describe('a repeated scanId is its scanner’s retry, and nobody else’s', () =
     expect((await refusal(w.ordinary, { scanId: refusalId, reason: 'refused_scan' })).body.ok).toBe(true);
     // the intermediate hands the ordinary position to someone else, who claims it and goes on duty
     const successor = await citizenWithCode(cloud, 'edges-dup-successor');
-    const replaced = await call<{ inviteCode: string }>(
-      cloud,
-      'org',
-      {
-        action: 'replaceHolder',
-        actingPositionId: w.intermediate.id,
-        positionId: w.ordinary.id,
-        holderName: successor.name,
-        holderPhone: successor.phone,
-        reason: '调岗',
-      },
-      w.intermediate.openid,
-    );
-    expect(replaced.body.ok).toBe(true);
-    const claimed = await call(
-      cloud,
-      'org',
-      { action: 'claim', inviteCode: replaced.body.data!.inviteCode },
-      successor.openid,
-    );
-    expect(claimed.body.ok).toBe(true);
+    await handOverOrdinary(cloud, w, successor);
     await onDuty(cloud, { ...w.ordinary, openid: successor.openid });
     // the old holder's phone syncs its retry late: the first answer, nothing written
     const retry = await record(w.ordinary, { scanId, qr: 'JXM1.x', temperature: 36.6 });

@@ -28,6 +28,7 @@ import {
   CHANGCHUN,
   buildWorld,
   citizenWithCode,
+  handOverOrdinary,
   newScanId,
   onDuty,
   register,
@@ -394,29 +395,7 @@ describe('refusals (rule 18)', () => {
       duplicate: false,
     });
     // the position passes to a colleague, who keeps it for ten duty sessions, then back to its holder
-    const handOver = async (to: { name: string; phone: string; openid: string }) => {
-      const replaced = await call<{ inviteCode: string }>(
-        cloud,
-        'org',
-        {
-          action: 'replaceHolder',
-          actingPositionId: w.intermediate.id,
-          positionId: w.ordinary.id,
-          holderName: to.name,
-          holderPhone: to.phone,
-          reason: '调岗',
-        },
-        w.intermediate.openid,
-      );
-      expect(replaced.body.ok).toBe(true);
-      const claimed = await call(
-        cloud,
-        'org',
-        { action: 'claim', inviteCode: replaced.body.data!.inviteCode },
-        to.openid,
-      );
-      expect(claimed.body.ok).toBe(true);
-    };
+    const handOver = (to: { name: string; phone: string; openid: string }) => handOverOrdinary(cloud, w, to);
     const colleague = { ...(await register(cloud, 'late-colleague')), openid: 'late-colleague' };
     await handOver(colleague);
     for (let i = 0; i < 10; i++) await onDuty(cloud, { ...w.ordinary, openid: colleague.openid });
