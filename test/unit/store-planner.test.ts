@@ -9,6 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { Query } from 'mingo';
 import type { CollectionSpec } from '../../cloudfunctions/_server/db/collections';
 import { Store, analyseFilter, type Doc } from '../../tools/local-cloud/db/store';
 
@@ -296,6 +297,42 @@ describe("a document's index entries follow its content", () => {
       const z = store.find('events', { tags: 'z' }, { order: [['at', -1]] });
       expect(z.docs.map((d) => d.n)).toEqual([4]);
       expect(store.find('events', { tags: 'x' }, { order: [['at', -1]] }).docs).toHaveLength(29);
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe('filters match as MongoDB does (mingo)', () => {
+  // the store compiles filters with mingo's query operators alone (its whole context costs more to copy than a
+  // small query does to compile); each filter here must find what mingo's full Query finds among the same documents
+  const filters: Array<[string, Record<string, unknown>]> = [
+    ['equality on an array field', { tags: 'y' }],
+    ['$in, $nin', { color: { $in: ['red', 'blue'] }, n: { $nin: [0, 20] } }],
+    ['a range', { n: { $gte: 5, $lt: 12 } }],
+    [
+      '$or of $regex and $exists',
+      { $or: [{ _id: { $regex: '^a-00000[1-3]$' } }, { gone: { $exists: true } }] },
+    ],
+    ['$elemMatch, $size', { tags: { $elemMatch: { $eq: 'y' } }, 'tags.1': 'y', n: { $not: { $gt: 15 } } }],
+    ['$nor, $all, $mod', { $nor: [{ color: 'red' }], tags: { $all: ['x'] }, n: { $mod: [3, 0] } }],
+    ['$expr (expressions: the full context)', { $expr: { $gt: ['$n', { $multiply: [2, 7] }] } }],
+  ];
+
+  it.each(filters)('%s', (_label, filter) => {
+    const store = new Store(fresh(), SPECS);
+    try {
+      store.createCollection('events');
+      const all = Array.from({ length: 30 }, (_, i) => event(i));
+      all.forEach((doc) => store.insert('events', doc));
+      const expected = new Query(filter)
+        .find(all)
+        .all()
+        .map((d) => (d as Doc)._id);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(expected.length).toBeLessThan(all.length);
+      const found = store.find('events', filter, { order: [['at', 1]] }).docs.map((d) => d._id);
+      expect(found).toEqual(expected);
     } finally {
       store.close();
     }

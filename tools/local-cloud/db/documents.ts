@@ -36,6 +36,25 @@ export function serializeDoc(doc: Doc): string {
   return EJSON.stringify(doc, { relaxed: true });
 }
 
+/** The stored text each document read from storage was parsed from (see textOf). */
+const storedText = new WeakMap<Doc, string>();
+
+/** A document read from storage: parsed, and its text kept for a reply to send as it is. */
+export function parseStoredDoc(text: string): Doc {
+  const doc = parseDoc(text);
+  storedText.set(doc, text);
+  return doc;
+}
+
+/**
+ * A document as relaxed EJSON: the text it was read from, when it was read from storage (what serializeDoc wrote
+ * for it, so the same text serializeDoc would give again), else serialized now. Documents read from storage are
+ * never changed in place: updates and projections work on copies.
+ */
+export function textOf(doc: Doc): string {
+  return storedText.get(doc) ?? serializeDoc(doc);
+}
+
 /** Value at a dotted path; arrays along the way yield the values of every element (MongoDB's multikey paths). */
 export function valuesAtPath(doc: unknown, path: string): unknown[] {
   let current: unknown[] = [doc];

@@ -11,6 +11,9 @@ import Database from 'better-sqlite3';
 // from node:timers, not the global: the page tests run the local cloud in jsdom, which has no setImmediate
 import { setImmediate } from 'node:timers';
 import { Aggregator, Query, find as mingoFind, update as mingoUpdate } from 'mingo';
+import { Context } from 'mingo/core';
+import * as queryOperators from 'mingo/operators/query';
+import { Query as QueryOfContext } from 'mingo/query';
 import type { CollectionSpec, IndexSpec } from '../../../cloudfunctions/_server/db/collections';
 import { AFTER, encodeComponent, encodeKey, isIndexableScalar, tagOf } from './key-codec';
 import { extractGeo, type GeoClause } from './geo';
@@ -18,6 +21,8 @@ import {
   StoreError,
   duplicateKeyError,
   parseDoc,
+  parseStoredDoc,
+  textOf,
   serializeDoc,
   valuesAtPath,
   type Doc,
@@ -26,7 +31,29 @@ import {
   type Order,
 } from './documents';
 
-export { StoreError, parseDoc, serializeDoc, type Doc, type DocId, type Filter, type Order };
+export { StoreError, parseDoc, serializeDoc, textOf, type Doc, type DocId, type Filter, type Order };
+
+/**
+ * The query operators alone: mingo copies its context's operator tables into every Query it builds, and its full
+ * context (expressions, accumulators, stages…) costs more to copy than the rest of a small query does to compile.
+ * A filter that uses expressions ($expr) gets mingo's full context.
+ */
+const QUERY_CONTEXT = Context.init({ query: queryOperators } as never);
+
+function usesExpressions(filter: unknown): boolean {
+  if (Array.isArray(filter)) return filter.some(usesExpressions);
+  if (!filter || typeof filter !== 'object' || filter instanceof Date || filter instanceof RegExp)
+    return false;
+  for (const [key, value] of Object.entries(filter)) {
+    if (key === '$expr' || usesExpressions(value)) return true;
+  }
+  return false;
+}
+
+/** mingo's matcher for a filter (geo clauses taken out), built with no more operators than it needs. */
+function matcherOf(filter: Filter): { test(doc: Doc): boolean } {
+  return usesExpressions(filter) ? new Query(filter) : new QueryOfContext(filter, { context: QUERY_CONTEXT });
+}
 
 export interface FindOptions {
   order?: Order;
@@ -863,7 +890,7 @@ export class Store {
     let test: (doc: Doc) => boolean;
     try {
       const { rest, geo } = extractGeo(filter);
-      const query = new Query(rest);
+      const query = matcherOf(rest);
       test = (doc) => query.test(doc) && (!geo || geo.test(doc));
     } catch {
       return true;
@@ -878,7 +905,7 @@ export class Store {
 
   get(collection: string, id: DocId): { doc: Doc; rev: number } | undefined {
     const row = this.runtime(collection).get.get(String(id)) as { rev: number; data: string } | undefined;
-    return row ? { doc: parseDoc(row.data), rev: row.rev } : undefined;
+    return row ? { doc: parseStoredDoc(row.data), rev: row.rev } : undefined;
   }
 
   revision(collection: string, id: DocId): number | null {
@@ -944,7 +971,7 @@ export class Store {
   find(collection: string, filter: Filter, options: FindOptions = {}): { docs: Doc[]; plan: QueryPlan } {
     const rt = this.runtime(collection);
     const { rest, geo } = extractGeo(filter);
-    const matcher = new Query(rest);
+    const matcher = matcherOf(rest);
     const test = (doc: Doc) => matcher.test(doc) && (!geo || geo.test(doc));
     const order: Order = options.order ?? [];
     const skip = options.skip ?? 0;
@@ -994,7 +1021,7 @@ export class Store {
           const row = rt.get.get(id) as { data: string } | undefined;
           if (!row) continue;
           plan.docsExamined++;
-          const doc = parseDoc(row.data);
+          const doc = parseStoredDoc(row.data);
           if (test(doc)) docs.push(doc);
         }
         docs = this.sortSkipLimit(docs, order, geo, skip, limit);
@@ -1003,7 +1030,7 @@ export class Store {
         docs = [];
         for (const row of rt.scan.iterate() as Iterable<{ data: string }>) {
           plan.docsExamined++;
-          const doc = parseDoc(row.data);
+          const doc = parseStoredDoc(row.data);
           if (test(doc)) docs.push(doc);
         }
         docs = this.sortSkipLimit(docs, order, geo, skip, limit);
@@ -1072,7 +1099,7 @@ export class Store {
       const row = rt.get.get(id) as { data: string } | undefined;
       if (!row) continue;
       stats.docsExamined++;
-      const doc = parseDoc(row.data);
+      const doc = parseStoredDoc(row.data);
       if (!test(doc)) continue;
       if (skipped < skip) {
         skipped++;
