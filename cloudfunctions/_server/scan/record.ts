@@ -155,16 +155,22 @@ function checkGuest(guest: NonNullable<ScanParams<'record'>['guest']>, today: st
 const STEP_SPAN_MS = (STEP_WINDOW * 2 + 1) * STEP_SECONDS * 1000;
 
 /**
- * The scans of this code around `at` (one indexed read, sent with the position's and the person's): the same QR
- * (same code, same step) at another site is a screenshot passed around (rule 15), and a retried scanId taken at
+ * The scans of this QR (this code, this step) around `at` (one indexed read, sent with the position's and the
+ * person's): the same QR at another site is a screenshot passed around (rule 15), and a retried scanId taken at
  * the same instant is among them. A retry that is not (sent without `scannedAt`, later than the span) is caught by
- * the scan's unique _id at the insert.
+ * the scan's unique _id at the insert. The code's other steps are left out: a regular scanned at the same gate
+ * every minute brings back nothing but this QR's scans.
  */
-function scansAround(ctx: RequestContext, codeId: string, at: Date): Promise<ScanDoc[]> {
+function scansAround(
+  ctx: RequestContext,
+  code: { codeId: string; step: number },
+  at: Date,
+): Promise<ScanDoc[]> {
   const _ = ctx.db.command;
   return new Repository<ScanDoc>(ctx.db, 'scans').find(
     {
-      'qr.codeId': codeId,
+      'qr.codeId': code.codeId,
+      'qr.step': code.step,
       scannedAt: _.gte(new Date(at.getTime() - STEP_SPAN_MS)).and(
         _.lte(new Date(at.getTime() + STEP_SPAN_MS)),
       ),
@@ -186,7 +192,7 @@ async function readTogether(ctx: RequestContext, params: ScanParams<'record'>) {
     positionsOf(ctx.db).get(params.positionId),
     code ? new Repository<PersonDoc>(ctx.db, 'persons').first({ codeId: code.codeId }) : null,
     code
-      ? scansAround(ctx, code.codeId, around)
+      ? scansAround(ctx, code, around)
       : new Repository<ScanDoc>(ctx.db, 'scans').get(params.scanId).then((s) => (s ? [s] : [])),
   ]);
   return { code, position, person, recent: scans, earlier: scans.find((s) => s._id === params.scanId) };
@@ -408,7 +414,7 @@ async function scanCode(ctx: RequestContext, read: FirstReads, at: Date, base: S
   if (!checked.ok) throw new DomainError(checked.reason === 'expired' ? 'QR_EXPIRED' : 'QR_INVALID');
 
   // the same QR (same code, same step) at another site: a screenshot passed around (rule 15)
-  const replayed = read.recent.some((s) => s.qr?.step === code.step && s.site.id !== base.site.id);
+  const replayed = read.recent.some((s) => s.site.id !== base.site.id);
   // the online decision is the server's, whatever the pass says; a pass that let someone through offline while
   // they were neither green nor bw then is an alert of its own (late sync or not)
   const onPass = code.version === 2;
