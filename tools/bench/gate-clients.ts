@@ -4,7 +4,8 @@
  * its scans one after another over the local cloud's HTTP form; the clients run together.
  *
  * The mix of a gate: mostly green codes; every 20th scan a guest without a code (rule 13), one a fever (37.9 °C), one
- * the same person cooled down again (36.4 °C), one sent twice with the same scanId (a retry).
+ * a cool reading (36.4 °C), one sent twice with the same scanId (a retry). Each scan shows crowd[k mod crowd size]:
+ * given a crowd as large as the run, everyone is scanned once, as in a queue.
  *
  * `runGateClients` starts the thread (tools/bench/dist/gate-clients.js, bundled beside bench.js) and answers each
  * scan's latency and the wall time of the whole run.
@@ -53,7 +54,7 @@ async function scanAtGates(run: GateRun, onScan: (done: number) => void): Promis
     if (kind === 0) body.guest = { name: '赵桂芳', category: 'elderly' };
     else body.qr = renderCode(hmacSha256Hex, run.crowd[k % run.crowd.length], Date.now());
     if (kind === 1) body.temperature = 37.9;
-    if (kind === 2) body.temperature = 36.4; // cools the fever down again
+    if (kind === 2) body.temperature = 36.4;
     const started = performance.now();
     const reply = await post(cloud, 'scan', body, gate.openid);
     samples.push(performance.now() - started);

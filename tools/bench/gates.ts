@@ -1,7 +1,7 @@
 /**
  * Live gates for the bench and the scan profile, built through the API as the mini-program builds them: a site per
- * gate with one senior on duty there (API.md v1.1), and a crowd of registered citizens with their codes. Calls go
- * over the local cloud's HTTP form, as the mini-program's requests do.
+ * gate with one senior on duty there (API.md v1.1). Calls go over the local cloud's HTTP form, as the
+ * mini-program's requests do. The people the gates scan are the seeded province's (seed.ts, seedPersons).
  */
 import { INITIATOR_POSITION_ID } from '../../cloudfunctions/_server/org/bootstrap';
 import type { LocalCloud } from '../local-cloud/local-cloud';
@@ -99,20 +99,4 @@ export async function openGates(
     progress('opening gates', i + 1, count);
   }
   return gates;
-}
-
-/** `count` citizens registered through the API (identities from 800,000 on), each with the code it shows. */
-export async function registerCrowd(
-  cloud: LocalCloud,
-  count: number,
-  progress: Progress = () => undefined,
-): Promise<Citizen[]> {
-  const crowd: Citizen[] = [];
-  for (let i = 0; i < count; i++) {
-    const openid = `bench-citizen-${i}`;
-    await must(cloud, 'citizen', { action: 'register', ...syntheticIdentity(800_000 + i) }, openid);
-    crowd.push(await must<Citizen>(cloud, 'citizen', { action: 'code' }, openid));
-    progress('registering citizens', i + 1, count);
-  }
-  return crowd;
 }

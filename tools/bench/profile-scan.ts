@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { REPO_ROOT, startLocalCloud } from '../local-cloud/local-cloud';
 import { runGateClients } from './gate-clients';
-import { openGates, registerCrowd } from './gates';
+import { openGates } from './gates';
+import { seedPersons } from './seed';
 
 interface ProfileNode {
   id: number;
@@ -44,16 +45,41 @@ function layerOf(frame: ProfileNode['callFrame']): string {
 
 async function main(): Promise<void> {
   const scans = Number(process.argv[2] ?? 2000);
+  const profiling = !process.argv.includes('--no-profile');
   for (const method of ['log', 'info', 'warn', 'error'] as const) console[method] = () => undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'jxm-profile-scan-'));
   const initiator = 'profile-initiator';
   const cloud = await startLocalCloud({ dataDir, port: 0, bootstrapOpenid: initiator, timers: false });
   try {
     const gates = await openGates(cloud, 8, initiator);
-    const crowd = await registerCrowd(cloud, 200);
-    const run = (scans: number, label: string) =>
-      runGateClients({ url: cloud.url, gates, crowd, scans, greenOnly: true, label });
+    // a queue at each gate: everyone scanned once (the warm-up's people apart from the measured ones)
+    const crowd = seedPersons(cloud, scans + 400, () => undefined);
+    const measured = crowd.slice(0, scans);
+    const run = (count: number, label: string) =>
+      runGateClients({
+        url: cloud.url,
+        gates,
+        crowd: label === 'warm-up' ? crowd.slice(scans) : measured,
+        scans: count,
+        greenOnly: true,
+        label,
+      });
     await run(400, 'warm-up'); // JIT, statement cache
+    if (!profiling) {
+      const before = { ...cloud.store.groupStats };
+      const loop = performance.eventLoopUtilization();
+      const { wallMs } = await run(scans, 'profiled');
+      const busy = performance.eventLoopUtilization(loop);
+      const after = cloud.store.groupStats;
+      process.stdout.write(
+        `${scans} green scans, 8 gates: ${Math.round((scans / wallMs) * 1000)}/s; ` +
+          `the local cloud's thread busy ${Math.round((busy.active * 1000) / scans)} µs a scan ` +
+          `(${Math.round(busy.utilization * 100)} %); ` +
+          `${after.writes - before.writes} writes in ${after.groups - before.groups} groups, ` +
+          `${after.syncs - before.syncs} syncs\n`,
+      );
+      return;
+    }
 
     const session = new Session();
     session.connect();

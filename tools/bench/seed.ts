@@ -17,6 +17,7 @@ import { regionPrefixes } from '../../miniprogram/core/regions';
 import { JILIN_REGION_LIST } from '../../miniprogram/core/regions.data';
 import type { Doc } from '../local-cloud/db/store';
 import type { LocalCloud } from '../local-cloud/local-cloud';
+import type { Citizen } from './gates';
 
 export interface ProvinceSize {
   persons: number;
@@ -73,19 +74,25 @@ function inBatches(
   }
 }
 
-/** Citizens with sealed identities, green codes and one seed each. */
-export function seedPersons(cloud: LocalCloud, count: number, progress: Progress): void {
+/**
+ * Citizens with sealed identities, green codes and one seed each; answers each one's code (its id and its seed),
+ * for gates to scan, as `citizen.code` would hand them out.
+ */
+export function seedPersons(cloud: LocalCloud, count: number, progress: Progress): Citizen[] {
+  const crowd: Citizen[] = [];
   const keys = keyRingFromEnv();
   const now = new Date();
   const facts = { national: { ...UNVERIFIED, verified: true }, fever: null, provincial: null };
   const decision = colorOf(facts);
   inBatches(cloud, count, 'seeding persons', progress, (i) => {
     const who = syntheticIdentity(i);
+    const code = { codeId: (0x1000000000000000n + BigInt(i)).toString(16), seed: newSeed() };
+    crowd.push(code);
     cloud.store.insert('persons', {
       _id: `seed-person-${i}`,
       openid: `seed-openid-${i}`,
       idHash: blindIndex(keys, 'id', who.idNumber),
-      codeId: (0x1000000000000000n + BigInt(i)).toString(16),
+      codeId: code.codeId,
       sealed: {
         name: seal(keys, who.name),
         idNumber: seal(keys, who.idNumber),
@@ -96,12 +103,13 @@ export function seedPersons(cloud: LocalCloud, count: number, progress: Progress
       color: decision.color,
       colorReason: decision.reason,
       colorSince: now,
-      seeds: [{ seed: seal(keys, newSeed()), issuedAt: now, supersededAt: null }],
+      seeds: [{ seed: seal(keys, code.seed), issuedAt: now, supersededAt: null }],
       latestCheckIn: null,
       registeredAt: now,
       updatedAt: now,
     } as unknown as Doc);
   });
+  return crowd;
 }
 
 export interface SeededTree {
