@@ -41,6 +41,7 @@ const AREAS = {
         'rule-boundaries',
         'records',
         'sdk-seam',
+        'agencies',
       ),
     ],
     bundles: true,
