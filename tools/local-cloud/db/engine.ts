@@ -143,7 +143,8 @@ export class DatabaseEngine {
       case 'database.removeDocument':
         return { data: { deleted: this.remove(p, tx) } };
       case 'database.aggregateDocuments':
-        return { data: { list: this.aggregate(p).map(replyDoc) } };
+        // serialized afresh: a stage may hand on a document it has changed
+        return { data: { list: this.aggregate(p).map((doc) => serializeDoc(doc)) } };
       case 'database.startTransaction':
         this.readWaits = false;
         return { transactionId: this.startTransaction() };
