@@ -287,6 +287,22 @@ describe('replays (rule 15: a screenshot passed around)', () => {
     const copy = await record(world.otherSenior, { qr: c.qrAt(now), temperature: 36.5, location: JILIN });
     expect(copy.body.data).toMatchObject({ replayed: true });
   });
+
+  it('flags a copy shown at the end of the QR’s window, 148 s after the original was scanned', async () => {
+    const c = await citizenWithCode(cloud, 'edges-replay-late');
+    // a QR of step S+2 is accepted from step S to step S+4 (two steps either side): scanned 1 s into step S, its
+    // copy shown 1 s before step S+4 ends is still the same QR, at another site
+    const stepMs = 30_000;
+    const start = (Math.floor(cloud.clock.nowMs() / stepMs) + 1) * stepMs;
+    const at = (ms: number) => cloud.clock.set({ offsetMs: ms - Date.now() });
+    const qr = c.qrAt(start + 2 * stepMs + 1000);
+    at(start + 1000);
+    const original = await record(world.ordinary, { qr, temperature: 36.5 });
+    expect(original.body.data!.replayed).toBeUndefined();
+    at(start + 5 * stepMs - 1000);
+    const copy = await record(world.otherSenior, { qr, temperature: 36.5, location: JILIN });
+    expect(copy.body.data).toMatchObject({ replayed: true });
+  });
 });
 
 describe('an orange code at the gate', () => {

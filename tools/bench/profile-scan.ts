@@ -1,10 +1,12 @@
 /**
  * Where a scan's CPU goes: eight gates scan green codes over the local cloud's HTTP form, as the bench's 8-client
- * case does (the clients on a thread of their own), while the V8 profiler samples the local cloud's thread. Prints
- * self time by layer (Node's HTTP server and streams, wx-server-sdk, the bundled function, the local cloud and its
- * engine, SQLite, garbage collection) and the heaviest functions; writes the whole profile to bench/results/scan.cpuprofile (open it in Chrome DevTools).
+ * case does (the clients on a thread of their own, each scan a different seeded person), while the V8 profiler
+ * samples the local cloud's thread. Prints self time by layer (Node's HTTP server and streams, wx-server-sdk, the
+ * bundled function, the local cloud and its engine, SQLite, garbage collection) and the heaviest functions; writes
+ * the whole profile to bench/results/scan.cpuprofile (open it in Chrome DevTools). With --no-profile it prints only
+ * the rate, the local cloud thread's busy time per scan and the group commits, unslowed by the profiler.
  *
- *   node tools/build.js --no-typecheck --functions --quiet && node tools/bench/dist/profile-scan.js [scans]
+ *   node tools/build.js --no-typecheck --functions --quiet && node tools/bench/dist/profile-scan.js [scans] [--no-profile]
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
