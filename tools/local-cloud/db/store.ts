@@ -50,9 +50,15 @@ function usesExpressions(filter: unknown): boolean {
   return false;
 }
 
-/** mingo's matcher for a filter (geo clauses taken out), built with no more operators than it needs. */
-function matcherOf(filter: Filter): { test(doc: Doc): boolean } {
-  return usesExpressions(filter) ? new Query(filter) : new QueryOfContext(filter, { context: QUERY_CONTEXT });
+/**
+ * The test a document must pass to match a filter, split by extractGeo: mingo's matcher for the rest, built with no
+ * more operators than it needs, and the geo clause (geo.ts).
+ */
+function matchTest(rest: Filter, geo: GeoClause | null): (doc: Doc) => boolean {
+  const matcher = usesExpressions(rest)
+    ? new Query(rest)
+    : new QueryOfContext(rest, { context: QUERY_CONTEXT });
+  return (doc) => matcher.test(doc) && (!geo || geo.test(doc));
 }
 
 export interface FindOptions {
@@ -890,8 +896,7 @@ export class Store {
     let test: (doc: Doc) => boolean;
     try {
       const { rest, geo } = extractGeo(filter);
-      const query = matcherOf(rest);
-      test = (doc) => query.test(doc) && (!geo || geo.test(doc));
+      test = matchTest(rest, geo);
     } catch {
       return true;
     }
@@ -971,8 +976,7 @@ export class Store {
   find(collection: string, filter: Filter, options: FindOptions = {}): { docs: Doc[]; plan: QueryPlan } {
     const rt = this.runtime(collection);
     const { rest, geo } = extractGeo(filter);
-    const matcher = matcherOf(rest);
-    const test = (doc: Doc) => matcher.test(doc) && (!geo || geo.test(doc));
+    const test = matchTest(rest, geo);
     const order: Order = options.order ?? [];
     const skip = options.skip ?? 0;
     const limit = options.limit ?? Number.POSITIVE_INFINITY;
