@@ -294,7 +294,7 @@ describe('replays (rule 15: a screenshot passed around)', () => {
     // copy shown 1 s before step S+4 ends is still the same QR, at another site
     const stepMs = 30_000;
     const start = (Math.floor(cloud.clock.nowMs() / stepMs) + 1) * stepMs;
-    const at = (ms: number) => cloud.clock.set({ offsetMs: ms - Date.now() });
+    const at = (ms: number) => cloud.clock.set({ now: new Date(ms).toISOString() });
     const qr = c.qrAt(start + 2 * stepMs + 1000);
     at(start + 1000);
     const original = await record(world.ordinary, { qr, temperature: 36.5 });
