@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import {
   issuePass,
   passKeysFromEnv,
@@ -83,14 +83,6 @@ function summarise(samples: number[], wallMs: number): Stats {
     maxMs: round(sorted[sorted.length - 1]),
     perSecond: Math.round((samples.length / wallMs) * 1000),
   };
-}
-
-/**
- * Microseconds the local cloud's thread was busy per scan since `since` (its event loop's active time: HTTP, the
- * function, the SDK, the engine, SQLite), steadier from run to run than the rate, which also moves with the disk.
- */
-function busyPerScan(since: EventLoopUtilization, scans: number): number {
-  return Math.round((performance.eventLoopUtilization(since).active * 1000) / scans);
 }
 
 function progress(label: string, done: number, total: number): void {
@@ -232,23 +224,21 @@ async function main(): Promise<void> {
     });
 
     // the realistic mix at a gate (gate-clients.ts), sent from a thread of its own: one gate, then eight together
-    let loop = performance.eventLoopUtilization();
     const oneGate = await runGateClients(
       { url: cloud.url, gates: scanners.slice(0, 1), crowd: citizens, scans: LIVE_SCANS, label: 'live-1' },
       (done) => progress('scan.record 1 client', done, LIVE_SCANS),
     );
     results.scanRecordSequential = {
       ...summarise(oneGate.samples, oneGate.wallMs),
-      serverBusyUsPerScan: busyPerScan(loop, oneGate.samples.length),
+      serverBusyUsPerScan: oneGate.serverBusyUsPerScan,
     };
-    loop = performance.eventLoopUtilization();
     const eightGates = await runGateClients(
       { url: cloud.url, gates: scanners, crowd: atEightGates, scans: LIVE_SCANS, label: 'live-8' },
       (done) => progress(`scan.record ${CONCURRENT_CLIENTS} clients`, done, LIVE_SCANS),
     );
     results.scanRecordConcurrent = {
       ...summarise(eightGates.samples, eightGates.wallMs),
-      serverBusyUsPerScan: busyPerScan(loop, eightGates.samples.length),
+      serverBusyUsPerScan: eightGates.serverBusyUsPerScan,
     };
 
     // database round trips per action and case, and 1,000 rows of the list (seeded persons, all changed)

@@ -36,6 +36,15 @@ export interface GateResult {
   wallMs: number;
 }
 
+export interface GateRunResult extends GateResult {
+  /**
+   * Microseconds the calling thread (the local cloud's) was busy per scan during the run: its event loop's active
+   * time (HTTP, the function, the SDK, the engine, SQLite), steadier from run to run than the rate, which also
+   * moves with the disk.
+   */
+  serverBusyUsPerScan: number;
+}
+
 async function scanAtGates(run: GateRun, onScan: (done: number) => void): Promise<GateResult> {
   const samples: number[] = [];
   let done = 0;
@@ -72,10 +81,17 @@ async function scanAtGates(run: GateRun, onScan: (done: number) => void): Promis
 }
 
 /** Runs the gates' clients on their own thread; `progress` hears how many scans are done. */
-export function runGateClients(
+export async function runGateClients(
   run: GateRun,
   progress: (done: number) => void = () => undefined,
-): Promise<GateResult> {
+): Promise<GateRunResult> {
+  const loop = performance.eventLoopUtilization();
+  const result = await clientsOnThread(run, progress);
+  const busyMs = performance.eventLoopUtilization(loop).active;
+  return { ...result, serverBusyUsPerScan: Math.round((busyMs * 1000) / result.samples.length) };
+}
+
+function clientsOnThread(run: GateRun, progress: (done: number) => void): Promise<GateResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(join(__dirname, 'gate-clients.js'), { workerData: run });
     worker.on('message', (message: { done?: number; result?: GateResult; error?: string }) => {
