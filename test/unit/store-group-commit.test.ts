@@ -160,6 +160,31 @@ describe('a failing write in a group', () => {
     // and what it wrote is not taken for a pending write any more
     expect(store.pendingAffects('things', { _id: 'undone' })).toBe(false);
   });
+
+  it('should undo a batch whole when one of its inserts fails, even if the batch catches the error', () => {
+    store.insert('things', { _id: 'taken', code: 'T-1' });
+    expect(() =>
+      store.transaction(() => {
+        store.insert('things', { _id: 'b1', kind: 'b', n: 1 });
+        try {
+          // its document row is written before the unique index refuses it: nothing of it may stay
+          store.insert('things', { _id: 'b2', code: 'T-1' });
+        } catch {
+          // a batch that goes on regardless
+        }
+        store.insert('things', { _id: 'b3', kind: 'b', n: 3 });
+      }),
+    ).toThrow(/duplicate key/);
+    store.flush();
+    for (const id of ['b1', 'b2', 'b3']) expect(committed(id)).toBeNull();
+    expect(store.find('things', { code: 'T-1' }).docs.map((d) => d._id)).toEqual(['taken']);
+    expect(store.find('things', { kind: 'b' }).docs).toEqual([]);
+    expect(store.pendingAffects('things', { kind: 'b' })).toBe(false);
+    // the store goes on: the next write is its own
+    store.insert('things', { _id: 'after', kind: 'b', n: 4 });
+    store.flush();
+    expect(committed('after')).not.toBeNull();
+  });
 });
 
 describe('engine transactions in a group', () => {

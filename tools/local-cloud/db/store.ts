@@ -400,6 +400,8 @@ export class Store {
   private walSyncsRunning = 0;
   /** How deep the running transaction() calls are nested (0: none is running). */
   private depth = 0;
+  /** The first failure of a nested transaction() call inside the running outermost one. */
+  private nestedFailure: { err: unknown } | null = null;
 
   constructor(file: string, specs: Record<string, CollectionSpec>) {
     this.db = new Database(file);
@@ -629,29 +631,37 @@ export class Store {
   }
 
   /**
-   * Runs fn atomically: what it writes is all kept or all undone (nested calls too). Writes are group-committed:
+   * Runs fn atomically: what it writes is all kept or all undone. Writes are group-committed:
    * the first one after a commit opens a SQLite transaction (the group) that every write until the next
    * macrotask joins, each in a savepoint of its own, so that a write that fails (a duplicate key, a transaction
-   * conflict) undoes only itself; the group commits on setImmediate (or at once at the end of the write that takes
+   * conflict) undoes only itself. A call nested in another runs in the outermost one's savepoint: SQLite copies
+   * every page a savepoint changes to its sub-journal once per savepoint open, so a savepoint for each nested call
+   * (every insert of a batch) copied the same pages again and again. A nested call that fails therefore undoes the
+   * outermost call whole, even when its caller catches the error and goes on; the group commits on setImmediate (or at once at the end of the write that takes
    * it past GROUP_MAX_WRITES), and one fdatasync of the WAL, in the thread pool, makes it durable. What fn wrote is seen at once on this
    * connection but is durable only when durable() resolves: whatever acknowledges a write, or answers with what
    * might be one not yet durable, awaits that first (the engine does, before every reply). Inside a transaction
    * that someone opened on `db` directly, fn runs in a savepoint of it, and that transaction's owner commits.
    */
   transaction<T>(fn: () => T): T {
+    if (this.depth > 0) return this.nestedTransaction(fn);
     if (!this.group && !this.db.inTransaction) this.openGroup();
     const group = this.group;
     const { savepoint, release, rollbackTo } = this.txStatements;
     savepoint.run();
     this.depth++;
     const mark = this.journal.length;
+    this.nestedFailure = null;
     let result: T;
     try {
       result = fn();
       if (result && typeof (result as { then?: unknown }).then === 'function') {
         throw new TypeError('Store.transaction() runs synchronous functions only');
       }
+      // a nested call failed and its caller went on: what it wrote in part goes with the whole
+      if (this.nestedFailure) throw this.nestedFailure.err;
     } catch (err) {
+      this.nestedFailure = null;
       this.depth--;
       if (this.db.inTransaction) {
         rollbackTo.run();
@@ -667,16 +677,32 @@ export class Store {
     }
     this.depth--;
     release.run();
-    if (this.depth === 0) {
-      this.journal.length = 0;
-      this.groupStats.writes++;
-    }
+    this.journal.length = 0;
+    this.groupStats.writes++;
     if (group) {
       group.writes++;
       // a bulk load runs without turning the event loop: it is made durable here, in step with it
-      if (this.depth === 0 && group.writes >= GROUP_MAX_WRITES) this.flush();
+      if (group.writes >= GROUP_MAX_WRITES) this.flush();
     }
     return result;
+  }
+
+  /** A call inside another transaction() call: no savepoint of its own (see transaction()). */
+  private nestedTransaction<T>(fn: () => T): T {
+    this.depth++;
+    try {
+      const result = fn();
+      if (result && typeof (result as { then?: unknown }).then === 'function') {
+        throw new TypeError('Store.transaction() runs synchronous functions only');
+      }
+      if (this.group) this.group.writes++;
+      return result;
+    } catch (err) {
+      this.nestedFailure ??= { err };
+      throw err;
+    } finally {
+      this.depth--;
+    }
   }
 
   /**
