@@ -69,7 +69,17 @@ const AREAS = {
   records: {
     description: 'cloudfunctions/_server/records: scoped lists, stats, alerts, reveal, credit flags',
     mutate: ['cloudfunctions/_server/records/**/*.ts'],
-    tests: integration('records', 'records-grants', 'agencies', 'holes-gate', 'holes-input', 'gate-rules'),
+    tests: integration(
+      'records',
+      'records-grants',
+      'agencies',
+      'holes-gate',
+      'holes-input',
+      'gate-rules',
+      // the filters of records.scans and records.alerts on their indexes, the activity mark at most every 10 minutes
+      'filters-on-index',
+      'round-trips',
+    ),
     bundles: true,
     tsconfig: SERVER_TSCONFIG,
   },
