@@ -662,7 +662,9 @@ export class Store {
         throw new TypeError('Store.transaction() runs synchronous functions only');
       }
       // a nested call failed and its caller went on: what it wrote in part goes with the whole
-      if (this.nestedFailure) throw this.nestedFailure.err;
+      // (fn may have set it: TypeScript holds it to the null assigned before the call)
+      const nested = this.nestedFailure as { err: unknown } | null;
+      if (nested) throw nested.err;
     } catch (err) {
       this.nestedFailure = null;
       this.depth--;
