@@ -8,7 +8,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AlertDoc, AuditDoc, PushOutboxDoc } from '../../cloudfunctions/_server/db/documents';
+import type {
+  AlertDoc,
+  AuditDoc,
+  PositionDoc,
+  PushOutboxDoc,
+} from '../../cloudfunctions/_server/db/documents';
 import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
 import { call, openLocalCloud, runTimer, type HttpReply } from '../helpers/local-cloud';
 import { OrgTree, type Held } from '../helpers/org-tree';
@@ -221,7 +226,7 @@ describe('a fever at a market in 长春市朝阳区', () => {
       alertId: alert.alertId,
       outcome: 'cleared',
     });
-    expect(codeOf(again)).toBe('CONFLICT');
+    expect(again.body.error).toMatchObject({ code: 'CONFLICT', message: '该异常已处置' });
 
     const [after] = (await alertsOf(changchunAgency, { status: 'handled' })).filter(
       (a) => a.scanId === scanId,
@@ -234,6 +239,10 @@ describe('a fever at a market in 长春市朝阳区', () => {
         by: { positionId: changchunAgency.id },
       },
     });
+    // who handled it, masked as everywhere else
+    const handler = cloud.store.get('positions', changchunAgency.id)!.doc as unknown as PositionDoc;
+    expect(handler.holder.masked!.name).toMatch(/^.\*+$/);
+    expect(after.handled!.by.name).toBe(handler.holder.masked!.name);
     expect((await alertsOf(changchunAgency, { status: 'open' })).map((a) => a.scanId)).not.toContain(scanId);
     const audits = (
       cloud.store.find('audit', { target: alert.alertId }).docs as unknown as AuditDoc[]

@@ -3,11 +3,20 @@
  * newest first, each marked in force, expired, or ended by a change of holder — exactly when `reveal` stops
  * honouring it. Initiator only; signed cursors.
  */
+import type { AuditDoc } from '../../cloudfunctions/_server/db/documents';
 import { INITIATOR_POSITION_ID } from '../../cloudfunctions/_server/org/bootstrap';
+import { GRANT_MAX_MS } from '../../cloudfunctions/_server/records/records';
 import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
 import { personOf } from '../helpers/identities';
 import { call, openLocalCloud } from '../helpers/local-cloud';
-import { buildWorld, citizenWithCode, newScanId, onDuty, type World } from '../helpers/world';
+import {
+  buildWorld,
+  citizenWithCode,
+  handOverOrdinary,
+  newScanId,
+  onDuty,
+  type World,
+} from '../helpers/world';
 
 const INITIATOR = 'grants-initiator';
 let cloud: LocalCloud;
@@ -49,6 +58,41 @@ async function grant(granteePositionId: string, reason: string, hours: number): 
   expect(reply.body.ok).toBe(true);
   return reply.body.data!.grantId;
 }
+
+/**
+ * Runs fn with the local cloud's clock standing still at `atMs` (its time, offset included): every call inside
+ * sees the same instant, so that a rule is tried at its very millisecond.
+ */
+async function frozenAt<T>(atMs: number, fn: () => Promise<T>): Promise<T> {
+  const spy = jest.spyOn(Date, 'now').mockReturnValue(atMs - cloud.clock.offsetMs);
+  try {
+    return await fn();
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+const grantReveal = (granteePositionId: string, expiresAtMs: number, reason = '边界授权') =>
+  call<{ grantId: string }>(
+    cloud,
+    'records',
+    {
+      action: 'grantReveal',
+      actingPositionId: INITIATOR_POSITION_ID,
+      granteePositionId,
+      reason,
+      expiresAt: new Date(expiresAtMs).toISOString(),
+    },
+    INITIATOR,
+  );
+
+const reveal = (scanId: string) =>
+  call<{ name: string; idNumber: string; phone: string }>(
+    cloud,
+    'records',
+    { action: 'reveal', actingPositionId: world.ordinary.id, scanId, reason: '核查' },
+    world.ordinary.openid,
+  );
 
 beforeAll(async () => {
   cloud = await openLocalCloud({ bootstrapOpenid: INITIATOR });
@@ -154,5 +198,110 @@ describe('records.grants', () => {
       world.senior.openid,
     );
     expect(reply.body.error?.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('records.grantReveal and the life of a grant, to the millisecond', () => {
+  it('should grant only into the future and for at most 30 days, and audit the grant with its end', async () => {
+    const t = cloud.clock.nowMs();
+    await frozenAt(t, async () => {
+      expect((await grantReveal(world.senior.id, t)).body.error).toMatchObject({
+        code: 'BAD_REQUEST',
+        message: '授权截止时间须晚于当前时间',
+        fields: { expiresAt: 'range' },
+      });
+      expect((await grantReveal(world.senior.id, t + GRANT_MAX_MS + 1)).body.error).toMatchObject({
+        code: 'BAD_REQUEST',
+        message: '授权最长30天，请缩短截止时间',
+        fields: { expiresAt: 'range' },
+      });
+      const longest = await grantReveal(world.senior.id, t + GRANT_MAX_MS, '最长授权');
+      expect(longest.body.ok).toBe(true);
+      const [row] = (cloud.store.find('audit', { action: 'records.grantReveal', reason: '最长授权' }).docs ??
+        []) as unknown as AuditDoc[];
+      expect(row).toMatchObject({
+        actorPositionId: INITIATOR_POSITION_ID,
+        target: world.senior.id,
+        details: {
+          grantId: longest.body.data!.grantId,
+          expiresAt: new Date(t + GRANT_MAX_MS).toISOString(),
+        },
+      });
+      expect((await grantReveal(world.senior.id, t + 1)).body.ok).toBe(true);
+    });
+  });
+
+  it('should not grant to a position nobody has claimed yet', async () => {
+    const nobody = personOf(8802);
+    const created = await call<{ positionId: string }>(
+      cloud,
+      'org',
+      {
+        action: 'createPosition',
+        actingPositionId: world.senior.id,
+        siteId: world.siteId,
+        role: 'intermediate',
+        holderName: nobody.name,
+        holderPhone: nobody.phone,
+      },
+      world.senior.openid,
+    );
+    expect(created.body.ok).toBe(true);
+    const reply = await grantReveal(created.body.data!.positionId, cloud.clock.nowMs() + 3600_000);
+    expect(reply.body.error).toMatchObject({ code: 'CONFLICT', message: '该账号尚未认领，不能授权' });
+    expect(cloud.store.find('grants', { granteePositionId: created.body.data!.positionId }).docs).toEqual([]);
+  });
+
+  it('should list a grant in force until the millisecond it ends, and expired from then on', async () => {
+    const t = cloud.clock.nowMs();
+    const ends = t + 3600_000;
+    const id = await frozenAt(
+      t,
+      async () => (await grantReveal(world.intermediate.id, ends)).body.data!.grantId,
+    );
+    const stateAt = (ms: number) =>
+      frozenAt(
+        ms,
+        async () => (await grants({ limit: 100 })).body.data!.items.find((g) => g.grantId === id)!.state,
+      );
+    expect(await stateAt(ends - 1)).toBe('in_force');
+    expect(await stateAt(ends)).toBe('expired');
+  });
+
+  it('should end a grant when its position changes hands, even back to the same person', async () => {
+    await onDuty(cloud, world.ordinary);
+    const c = await citizenWithCode(cloud, 'grants-handed-back');
+    const scanId = newScanId();
+    const scanned = await call(
+      cloud,
+      'scan',
+      {
+        action: 'record',
+        positionId: world.ordinary.id,
+        scanId,
+        qr: c.qrAt(cloud.clock.nowMs()),
+        temperature: 36.5,
+      },
+      world.ordinary.openid,
+    );
+    expect(scanned.body.ok).toBe(true);
+    const id = await grant(world.ordinary.id, '交接前的授权', 24);
+    expect((await reveal(scanId)).body.data).toEqual({ name: c.name, idNumber: c.idNumber, phone: c.phone });
+
+    // the intermediate hands the post to its own holder again: a new claim, after the grant
+    await handOverOrdinary(cloud, world, world.ordinary);
+    const listed = (await grants({ limit: 100 })).body.data!.items.find((g) => g.grantId === id);
+    expect(listed!.state).toBe('holder_changed');
+    expect((await reveal(scanId)).body.error?.code).toBe('NO_GRANT');
+
+    // claimed and granted in the same millisecond: the grant is the holder's
+    const t = cloud.clock.nowMs();
+    const again = await frozenAt(t, async () => {
+      await handOverOrdinary(cloud, world, world.ordinary);
+      return (await grantReveal(world.ordinary.id, t + 3600_000, '交接后的授权')).body.data!.grantId;
+    });
+    const relisted = (await grants({ limit: 100 })).body.data!.items.find((g) => g.grantId === again);
+    expect(relisted!.state).toBe('in_force');
+    expect((await reveal(scanId)).body.data).toEqual({ name: c.name, idNumber: c.idNumber, phone: c.phone });
   });
 });

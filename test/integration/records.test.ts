@@ -220,32 +220,41 @@ describe('stats and alerts', () => {
       to,
     });
     expect(all.body.data!.total).toBe(11);
-    expect(all.body.data!.bySite).toHaveLength(2);
+    // the busiest site first
+    expect(all.body.data!.bySite).toEqual([
+      { siteId: world.siteId, name: '长春站', total: 9 },
+      { siteId: world.otherSiteId, name: '吉林站', total: 2 },
+    ]);
     expect((await records(world.senior, { action: 'stats', from: to, to: from })).body.error).toMatchObject({
       code: 'BAD_REQUEST',
       fields: { to: 'range' },
     });
   });
 
-  it('counts every site, also past the 20 results an aggregation returns by default', async () => {
+  it('counts every site, also past the 20 results an aggregation returns by default, the busiest first', async () => {
     const base = cloud.store.get('scans', scanIds.other[0])!.doc;
     const at = new Date(Date.parse('2026-02-01T00:00:00Z'));
-    for (let i = 0; i < 25; i++) {
+    // one scan at each of 25 sites, and two more at the last one listed
+    const ids: string[] = [];
+    for (let i = 0; i < 27; i++) {
+      const n = Math.min(i, 24);
+      ids.push(`many-sites-${i}-0000-0000`);
       cloud.store.insert('scans', {
         ...base,
-        _id: `many-sites-${i}-0000-0000`,
-        site: { id: `s-${i}`, name: `站点${i}` },
+        _id: ids[i],
+        site: { id: `s-${n}`, name: `站点${n}` },
         scannedAt: at,
       });
     }
-    const reply = await records<{ total: number; bySite: unknown[] }>(world.otherSenior, {
-      action: 'stats',
-      from: '2026-01-31T00:00:00Z',
-      to: '2026-02-02T00:00:00Z',
-    });
-    expect(reply.body.data).toMatchObject({ total: 25 });
+    const reply = await records<{ total: number; bySite: Array<{ siteId: string; total: number }> }>(
+      world.otherSenior,
+      { action: 'stats', from: '2026-01-31T00:00:00Z', to: '2026-02-02T00:00:00Z' },
+    );
+    expect(reply.body.data).toMatchObject({ total: 27 });
     expect(reply.body.data!.bySite).toHaveLength(25);
-    for (let i = 0; i < 25; i++) cloud.store.remove('scans', `many-sites-${i}-0000-0000`);
+    expect(reply.body.data!.bySite[0]).toMatchObject({ siteId: 's-24', total: 3 });
+    expect(reply.body.data!.bySite.slice(1).every((site) => site.total === 1)).toBe(true);
+    for (const id of ids) cloud.store.remove('scans', id);
   });
 
   it('lists the fever alert to every position above the scanner, and to nobody else', async () => {
@@ -292,6 +301,13 @@ describe('reveal (rule 11: only with the provincial office’s authorisation)', 
       reason: '流调',
     });
     expect(outside.body.error?.code).toBe('FORBIDDEN');
+    // the refused attempt is audited too, with the grant it was made under
+    expect(audits('records.reveal').filter((a) => a.target === scanIds.other[0])).toEqual([
+      expect.objectContaining({
+        actorPositionId: world.senior.id,
+        details: { outcome: 'forbidden', grantId: granted.body.data!.grantId },
+      }),
+    ]);
   });
 
   it('stops revealing once the grant has expired', async () => {
@@ -355,6 +371,14 @@ describe('credit flags (rule 17, an extension)', () => {
       [person.body.data!.flagId, 'person'],
     ]);
     expect(listed.body.data!.items.every((f) => f.subject.name.includes('*'))).toBe(true);
+    // each flag audited with what it flagged
+    const rows = cloud.store.find('audit', { action: 'records.flagCredit' }).docs as unknown as AuditDoc[];
+    expect(rows.map((a) => [a.target, a.reason, a.details]).sort()).toEqual(
+      [
+        [citizen.personId, 'concealment', { flagId: person.body.data!.flagId, subject: 'person' }],
+        [world.ordinary.id, 'false_report', { flagId: scanner.body.data!.flagId, subject: 'scanner' }],
+      ].sort(),
+    );
   });
 
   it('refuses everyone else, unknown subjects, and a flag without exactly one subject', async () => {
@@ -374,8 +398,21 @@ describe('credit flags (rule 17, an extension)', () => {
         .error,
     ).toMatchObject({
       code: 'BAD_REQUEST',
+      message: '请指定被标记的人员或扫码员（二选一）',
       fields: { personId: 'required' },
     });
+    const both = await records(world.initiator, {
+      action: 'flagCredit',
+      personId: citizen.personId,
+      positionId: world.ordinary.id,
+      kind: 'concealment',
+      evidence: 'x',
+    });
+    expect(both.body.error).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: '请指定被标记的人员或扫码员（二选一）',
+    });
+    expect(both.body.error!.fields).toEqual({ positionId: 'unknown' });
   });
 });
 

@@ -29,10 +29,9 @@ export function agencyPrefix(agency: PositionDoc): string {
   return agency.regionPrefix ?? regionPrefix(PROVINCE_REGION);
 }
 
-/** The alert lies in the actor's remit: raised at or below a scanner; in an agency's region. */
-export function alertInRemit(actor: PositionDoc, alert: AlertDoc): boolean {
-  if (actor.role === 'agency') return (alert.regionPrefixes ?? ['22']).includes(agencyPrefix(actor));
-  return alert.scopeAncestors.includes(actor._id);
+/** The alert lies in an agency's region (a scanner's alerts are those raised at or below it: `scopeAncestors`). */
+export function alertInRegion(agency: PositionDoc, alert: AlertDoc): boolean {
+  return (alert.regionPrefixes ?? ['22']).includes(agencyPrefix(agency));
 }
 
 /**
@@ -109,7 +108,7 @@ export async function handleAlert(
   const actor = await actingPosition(ctx, params.actingPositionId, ['initiator', 'agency']);
   const alert = await new Repository<AlertDoc>(ctx.db, 'alerts').get(params.alertId);
   if (!alert) throw new DomainError('NOT_FOUND');
-  if (actor.role === 'agency' && !alertInRemit(actor, alert)) throw new DomainError('FORBIDDEN');
+  if (actor.role === 'agency' && !alertInRegion(actor, alert)) throw new DomainError('FORBIDDEN');
   if (alert.status === 'handled') throw new DomainError('CONFLICT', '该异常已处置');
   const handled = {
     at: ctx.now,

@@ -17,7 +17,7 @@ import { pageNewestFirst } from '../db/paging';
 import { Repository } from '../db/repository';
 import { DomainError } from '../envelope';
 import { actingAs, actingPosition, markActive, settled } from '../org/acting-position';
-import { alertInRemit } from './alerts';
+import { alertInRegion } from './alerts';
 import { positionsOf, siteInScope, sitesById, sitesOf } from '../org/positions';
 import { randomId, unseal } from '../privacy/personal-data';
 import type { RequestContext } from '../router';
@@ -270,7 +270,7 @@ export async function reveal(
   ]);
   const inScope =
     actor.role === 'agency'
-      ? alert !== null && alertInRemit(actor, alert)
+      ? alert !== null && alertInRegion(actor, alert)
       : Boolean(scan?.scopeAncestors.includes(actor._id));
   if (!scan || !inScope) {
     await audit(ctx, { ...attempt, details: { outcome: 'forbidden', grantId: grant._id } });
