@@ -81,7 +81,16 @@ describe('register', () => {
       },
     });
     const events = cloud.store.find('code_events', { personId: reply.body.data!.personId }).docs;
-    expect(events).toEqual([expect.objectContaining({ from: null, to: 'green', reason: 'national_normal' })]);
+    expect(events).toEqual([
+      expect.objectContaining({
+        from: null,
+        to: 'green',
+        reason: 'national_normal',
+        actor: 'system:register',
+      }),
+    ]);
+    // logged with its color only
+    expect(logged).toContain(JSON.stringify({ event: 'citizen_registered', color: 'green' }));
     const profile = await citizen('reg-ok', { action: 'profile' });
     expect(profile.body.data).toMatchObject({
       color: 'green',
@@ -191,6 +200,8 @@ describe('register', () => {
     const first = personOf(10);
     expect((await register('one-code', first)).body.ok).toBe(true);
     expect((await register('one-code', personOf(11))).body.error?.code).toBe('ALREADY_REGISTERED');
+    // the same person again from the same account: the account has its code, whoever it names
+    expect((await register('one-code', first)).body.error?.code).toBe('ALREADY_REGISTERED');
     expect((await register('other-account', { ...first, phone: '13911112222' })).body.error?.code).toBe(
       'ID_TAKEN',
     );
@@ -260,13 +271,19 @@ describe('register', () => {
     await setFault('national', 'down');
     const reply = await register('bw-person', personOf(40));
     expect(reply.body.data?.color).toBe('bw');
+    expect(logged).toContain(JSON.stringify({ event: 'national_unavailable', at: 'check' }));
+    // the code page asks again a minute later, still down: the code is issued, bw
+    cloud.clock.set({ offsetMs: 61_000 });
+    const code = await citizen('bw-person', { action: 'code' });
+    expect(code.body.data).toMatchObject({ color: 'bw' });
+    expect(logged).toContain(JSON.stringify({ event: 'national_unavailable', at: 'refresh' }));
     expect((await citizen('bw-person', { action: 'profile' })).body.data).toMatchObject({
       color: 'bw',
       colorReason: 'unverified',
     });
     await setFault('national', 'up');
     // the code page asks the platform again at most once a minute per person
-    cloud.clock.set({ offsetMs: 61_000 });
+    cloud.clock.set({ offsetMs: 122_000 });
     expect((await citizen('bw-person', { action: 'profile' })).body.data).toMatchObject({
       color: 'green',
       colorReason: 'national_normal',
@@ -322,6 +339,7 @@ describe('phoneNumber (extension)', () => {
       (await citizen('phone-code', { action: 'phoneNumber', code: 'expired' })).body.error,
     ).toMatchObject({
       code: 'BAD_REQUEST',
+      message: '手机号授权已失效，请重试或手动填写',
       fields: { code: 'format' },
     });
   });
@@ -390,12 +408,27 @@ describe('checkIn', () => {
     expect(reply.body.error).toMatchObject({ code: 'TEMPERATURE_INVALID', fields: { temperature: 'range' } });
   });
 
+  it.each([34, 43])('takes %s °C, the edge of a plausible reading', async (temperature) => {
+    const reply = await citizen('checker', {
+      action: 'checkIn',
+      symptoms: ['none'],
+      contact: false,
+      temperature,
+    });
+    expect(reply.body.ok).toBe(true);
+    const person = personByOpenid('checker')!;
+    expect(cloud.store.get('checkins', `${person._id}_${reply.body.data!.date}`)!.doc.temperature).toBe(
+      temperature,
+    );
+  });
+
   it('refuses "none" together with a symptom, and unknown symptoms', async () => {
     expect(
       (await citizen('checker', { action: 'checkIn', symptoms: ['none', 'cough'], contact: false })).body
         .error,
     ).toMatchObject({
       code: 'BAD_REQUEST',
+      message: '“无症状”不能与其他症状同时选择',
       fields: { symptoms: 'format' },
     });
     expect(
@@ -444,6 +477,45 @@ describe('code (API.md 2.2)', () => {
     cloud.clock.set({ offsetMs: 2 * 24 * 3600_000 });
     await citizen('coder', { action: 'code' });
     expect(personByOpenid('coder')!.seeds).toHaveLength(2); // the new one, and the one it superseded
+  });
+
+  it('keeps at most the 20 newest seeds, however often the code is fetched', async () => {
+    const fetched: string[] = [];
+    for (let i = 0; i < 25; i++)
+      fetched.push((await citizen<{ seed: string }>('coder', { action: 'code' })).body.data!.seed);
+    expect(storedSeeds().map((s) => s.seed)).toEqual(fetched.slice(-20));
+  });
+
+  it('keeps the seed of every fetch made at the same moment', async () => {
+    // two days on, the seeds superseded earlier have lapsed; the current one is valid for 7 days
+    cloud.clock.set({ offsetMs: 4 * 24 * 3600_000 });
+    const current = storedSeeds().find((s) => s.supersededAt === null)!.seed;
+    const replies = await Promise.all(
+      // as many as a fetch has attempts: each one that loses was beaten by another that wrote
+      Array.from({ length: 4 }, () => citizen<{ seed: string }>('coder', { action: 'code' })),
+    );
+    expect(replies.map((r) => r.body.error?.code ?? 'ok')).toEqual(Array(4).fill('ok'));
+    // the four new ones, and the one the first of them superseded: none lost to another
+    expect(
+      storedSeeds()
+        .map((s) => s.seed)
+        .sort(),
+    ).toEqual([current, ...replies.map((r) => r.body.data!.seed)].sort());
+  });
+
+  it('issues no code and takes no check-in once the epidemic period has ended (rule 3)', async () => {
+    const end = cloud.clock.nowMs() + 3600_000;
+    process.env.JXM_EPIDEMIC_END = new Date(end).toISOString();
+    try {
+      expect((await citizen('coder', { action: 'code' })).body.ok).toBe(true);
+      cloud.clock.set({ offsetMs: cloud.clock.offsetMs + 3600_000 });
+      expect((await citizen('coder', { action: 'code' })).body.error?.code).toBe('EPIDEMIC_ENDED');
+      expect(
+        (await citizen('coder', { action: 'checkIn', symptoms: ['none'], contact: false })).body.error?.code,
+      ).toBe('EPIDEMIC_ENDED');
+    } finally {
+      delete process.env.JXM_EPIDEMIC_END;
+    }
   });
 });
 

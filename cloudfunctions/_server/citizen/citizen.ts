@@ -206,9 +206,12 @@ async function withNewSeed(
       ctx.now,
     );
     seeds.push({ seed: sealed, issuedAt: ctx.now, supersededAt: null });
+    // updatedAt is the version the update is conditioned on, so it must move on every write: two fetches in the
+    // same millisecond would otherwise leave the same value, and a third, conditioned on it, overwrite a seed
+    const read = person.updatedAt?.getTime() ?? Number.NEGATIVE_INFINITY;
     const written = await persons.updateWhere(
       { _id: person._id, updatedAt: person.updatedAt ?? _.exists(false) },
-      { seeds: _.set(seeds), updatedAt: ctx.now, ...refresh.stamp },
+      { seeds: _.set(seeds), updatedAt: new Date(Math.max(ctx.now.getTime(), read + 1)), ...refresh.stamp },
     );
     if (written === 1) return person;
     if (attempt === SEED_ATTEMPTS) throw new DomainError('CONFLICT');
