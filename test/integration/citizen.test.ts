@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PersonDoc, ScanDoc } from '../../cloudfunctions/_server/db/documents';
 import { hmacSha256Hex, keyRingFromEnv, unseal } from '../../cloudfunctions/_server/privacy/personal-data';
-import { checkCode, parseCode, renderCode } from '../../miniprogram/core/dynamic-code';
+import { SEED_LIFETIME_MS, checkCode, parseCode, renderCode } from '../../miniprogram/core/dynamic-code';
+import { parsePass } from '../../miniprogram/core/signed-pass';
 import type { Doc } from '../../tools/local-cloud/db/store';
 import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
 import { idNumberOf, personOf } from '../helpers/identities';
@@ -451,11 +452,25 @@ describe('code (API.md 2.2)', () => {
   it('issues a new seed on each call; the previous one stays valid for 5 minutes only', async () => {
     const first = (await citizen<{ codeId: string; seed: string }>('coder', { action: 'code' })).body.data!;
     const second = (
-      await citizen<{ codeId: string; seed: string; stepSeconds: number; window: number }>('coder', {
+      await citizen<{
+        codeId: string;
+        seed: string;
+        stepSeconds: number;
+        window: number;
+        pass: string;
+        issuedAt: string;
+      }>('coder', {
         action: 'code',
       })
     ).body.data!;
     expect(second).toMatchObject({ codeId: first.codeId, stepSeconds: 30, window: 2, color: 'green' });
+    // the signed pass: 24 hours from the fetch (API.md 2.3), well within the seed's 7 days
+    const pass = parsePass(second.pass)!.claims;
+    expect(pass.iat).toBe(Math.floor(Date.parse(second.issuedAt) / 1000));
+    expect(pass.exp - pass.iat).toBe(24 * 3600);
+    expect(SEED_LIFETIME_MS).toBeGreaterThan(24 * 3600_000);
+    // and the person is stamped with the fetch
+    expect(personByOpenid('coder')!.updatedAt).toEqual(new Date(second.issuedAt));
     expect(second.seed).not.toBe(first.seed);
     expect(JSON.stringify(personByOpenid('coder')!.seeds)).not.toContain(second.seed);
 
@@ -490,10 +505,17 @@ describe('code (API.md 2.2)', () => {
     // two days on, the seeds superseded earlier have lapsed; the current one is valid for 7 days
     cloud.clock.set({ offsetMs: 4 * 24 * 3600_000 });
     const current = storedSeeds().find((s) => s.supersededAt === null)!.seed;
-    const replies = await Promise.all(
-      // as many as a fetch has attempts: each one that loses was beaten by another that wrote
-      Array.from({ length: 4 }, () => citizen<{ seed: string }>('coder', { action: 'code' })),
-    );
+    // all in one millisecond: each write stamps the person with the same instant
+    const frozen = jest.spyOn(Date, 'now').mockReturnValue(Date.now());
+    let replies: Array<HttpReply<{ seed: string }>>;
+    try {
+      replies = await Promise.all(
+        // as many as a fetch has attempts: each one that loses was beaten by another that wrote
+        Array.from({ length: 4 }, () => citizen<{ seed: string }>('coder', { action: 'code' })),
+      );
+    } finally {
+      frozen.mockRestore();
+    }
     expect(replies.map((r) => r.body.error?.code ?? 'ok')).toEqual(Array(4).fill('ok'));
     // the four new ones, and the one the first of them superseded: none lost to another
     expect(
