@@ -94,6 +94,27 @@ const reveal = (scanId: string) =>
     world.ordinary.openid,
   );
 
+/** A new citizen scanned at the world's ordinary gate (on duty for it): the scan's id and who it was. */
+async function scannedByOrdinary(openid: string) {
+  await onDuty(cloud, world.ordinary);
+  const citizen = await citizenWithCode(cloud, openid);
+  const scanId = newScanId();
+  const scanned = await call(
+    cloud,
+    'scan',
+    {
+      action: 'record',
+      positionId: world.ordinary.id,
+      scanId,
+      qr: citizen.qrAt(cloud.clock.nowMs()),
+      temperature: 36.5,
+    },
+    world.ordinary.openid,
+  );
+  expect(scanned.body.ok).toBe(true);
+  return { scanId, citizen };
+}
+
 beforeAll(async () => {
   cloud = await openLocalCloud({ bootstrapOpenid: INITIATOR });
   world = await buildWorld(cloud, INITIATOR, 'grants');
@@ -123,22 +144,7 @@ describe('records.grants', () => {
   });
 
   it('should mark a grant expired once its time has passed, as reveal does', async () => {
-    await onDuty(cloud, world.ordinary);
-    const c = await citizenWithCode(cloud, 'grants-scanned');
-    const scanId = newScanId();
-    const scanned = await call(
-      cloud,
-      'scan',
-      {
-        action: 'record',
-        positionId: world.ordinary.id,
-        scanId,
-        qr: c.qrAt(cloud.clock.nowMs()),
-        temperature: 36.5,
-      },
-      world.ordinary.openid,
-    );
-    expect(scanned.body.ok).toBe(true);
+    const { scanId } = await scannedByOrdinary('grants-scanned');
     const id = await grant(world.ordinary.id, '短期授权', 1);
     cloud.clock.set({ offsetMs: 2 * 3600_000 });
     try {
@@ -269,22 +275,7 @@ describe('records.grantReveal and the life of a grant, to the millisecond', () =
   });
 
   it('should end a grant when its position changes hands, even back to the same person', async () => {
-    await onDuty(cloud, world.ordinary);
-    const c = await citizenWithCode(cloud, 'grants-handed-back');
-    const scanId = newScanId();
-    const scanned = await call(
-      cloud,
-      'scan',
-      {
-        action: 'record',
-        positionId: world.ordinary.id,
-        scanId,
-        qr: c.qrAt(cloud.clock.nowMs()),
-        temperature: 36.5,
-      },
-      world.ordinary.openid,
-    );
-    expect(scanned.body.ok).toBe(true);
+    const { scanId, citizen: c } = await scannedByOrdinary('grants-handed-back');
     const id = await grant(world.ordinary.id, '交接前的授权', 24);
     expect((await reveal(scanId)).body.data).toEqual({ name: c.name, idNumber: c.idNumber, phone: c.phone });
 
