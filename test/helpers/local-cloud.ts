@@ -24,6 +24,19 @@ export async function openLocalCloud(options: Partial<LocalCloudOptions> = {}): 
   });
 }
 
+/**
+ * Runs fn with the local cloud's clock standing still at `atMs` (its time, offset included): every call inside sees
+ * the same instant, so that a rule is tried at its very millisecond, or several calls share one.
+ */
+export async function frozenAt<T>(cloud: LocalCloud, atMs: number, fn: () => Promise<T>): Promise<T> {
+  const spy = jest.spyOn(Date, 'now').mockReturnValue(atMs - cloud.clock.offsetMs);
+  try {
+    return await fn();
+  } finally {
+    spy.mockRestore();
+  }
+}
+
 export interface HttpReply<T = unknown> {
   status: number;
   body: { ok: boolean; data?: T; error?: { code: string; message: string; fields?: Record<string, string> } };

@@ -13,7 +13,7 @@ import { parsePass } from '../../miniprogram/core/signed-pass';
 import type { Doc } from '../../tools/local-cloud/db/store';
 import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
 import { idNumberOf, personOf } from '../helpers/identities';
-import { call, openLocalCloud, runTimer, type HttpReply } from '../helpers/local-cloud';
+import { call, frozenAt, openLocalCloud, runTimer, type HttpReply } from '../helpers/local-cloud';
 
 let cloud: LocalCloud;
 let dataDir: string;
@@ -505,16 +505,12 @@ describe('code (API.md 2.2)', () => {
     cloud.clock.set({ offsetMs: 4 * 24 * 3600_000 });
     const current = storedSeeds().find((s) => s.supersededAt === null)!.seed;
     // all in one millisecond: each write stamps the person with the same instant
-    const frozen = jest.spyOn(Date, 'now').mockReturnValue(Date.now());
-    let replies: Array<HttpReply<{ seed: string }>>;
-    try {
-      replies = await Promise.all(
+    const replies = await frozenAt(cloud, cloud.clock.nowMs(), () =>
+      Promise.all(
         // as many as a fetch has attempts: each one that loses was beaten by another that wrote
         Array.from({ length: 4 }, () => citizen<{ seed: string }>('coder', { action: 'code' })),
-      );
-    } finally {
-      frozen.mockRestore();
-    }
+      ),
+    );
     expect(replies.map((r) => r.body.error?.code ?? 'ok')).toEqual(Array(4).fill('ok'));
     // the four new ones, and the one the first of them superseded: none lost to another
     expect(
