@@ -61,6 +61,15 @@ function matchTest(rest: Filter, geo: GeoClause | null): (doc: Doc) => boolean {
   return (doc) => matcher.test(doc) && (!geo || geo.test(doc));
 }
 
+/** fn's result; a function that returns a promise is refused: its writes would outlive the transaction. */
+function runSynchronous<T>(fn: () => T): T {
+  const result = fn();
+  if (result && typeof (result as { then?: unknown }).then === 'function') {
+    throw new TypeError('Store.transaction() runs synchronous functions only');
+  }
+  return result;
+}
+
 export interface FindOptions {
   order?: Order;
   skip?: number;
@@ -657,10 +666,7 @@ export class Store {
     this.nestedFailure = null;
     let result: T;
     try {
-      result = fn();
-      if (result && typeof (result as { then?: unknown }).then === 'function') {
-        throw new TypeError('Store.transaction() runs synchronous functions only');
-      }
+      result = runSynchronous(fn);
       // a nested call failed and its caller went on: what it wrote in part goes with the whole
       // (fn may have set it: TypeScript holds it to the null assigned before the call)
       const nested = this.nestedFailure as { err: unknown } | null;
@@ -696,10 +702,7 @@ export class Store {
   private nestedTransaction<T>(fn: () => T): T {
     this.depth++;
     try {
-      const result = fn();
-      if (result && typeof (result as { then?: unknown }).then === 'function') {
-        throw new TypeError('Store.transaction() runs synchronous functions only');
-      }
+      const result = runSynchronous(fn);
       if (this.group) this.group.writes++;
       return result;
     } catch (err) {
