@@ -30,7 +30,7 @@ import { decideOffline } from '../../miniprogram/scanner/core/offline-gate';
 import { REPO_ROOT, startLocalCloud, type LocalCloud } from '../local-cloud/local-cloud';
 import { filterLines, timeFilters, type FilterFigures } from './filters';
 import { RoundTrips, type TripFigures } from './round-trips';
-import { runGateClients } from './gate-clients';
+import { runGateClients, type GateRunResult } from './gate-clients';
 import { AT_GATE, must, openGates, post } from './gates';
 import { FULL, QUICK, benchRegionOf, seedPersons, seedScans, seedTree, syntheticIdentity } from './seed';
 
@@ -69,7 +69,8 @@ async function timePages(cloud: LocalCloud, body: Record<string, unknown>, openi
 }
 
 type Stats = { n: number; medianMs: number; p95Ms: number; p99Ms: number; maxMs: number; perSecond: number };
-type ScanStats = Stats & { serverBusyUsPerScan: number };
+type ScanStats = Stats &
+  Pick<GateRunResult, 'serverBusyUsPerScan' | 'processCpuUsPerScan' | 'cpuCeilingPerSecond'>;
 
 function summarise(samples: number[], wallMs: number): Stats {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -231,6 +232,8 @@ async function main(): Promise<void> {
     results.scanRecordSequential = {
       ...summarise(oneGate.samples, oneGate.wallMs),
       serverBusyUsPerScan: oneGate.serverBusyUsPerScan,
+      processCpuUsPerScan: oneGate.processCpuUsPerScan,
+      cpuCeilingPerSecond: oneGate.cpuCeilingPerSecond,
     };
     const eightGates = await runGateClients(
       { url: cloud.url, gates: scanners, crowd: atEightGates, scans: LIVE_SCANS, label: 'live-8' },
@@ -239,6 +242,8 @@ async function main(): Promise<void> {
     results.scanRecordConcurrent = {
       ...summarise(eightGates.samples, eightGates.wallMs),
       serverBusyUsPerScan: eightGates.serverBusyUsPerScan,
+      processCpuUsPerScan: eightGates.processCpuUsPerScan,
+      cpuCeilingPerSecond: eightGates.cpuCeilingPerSecond,
     };
 
     // database round trips per action and case, and 1,000 rows of the list (seeded persons, all changed)
@@ -469,10 +474,10 @@ async function main(): Promise<void> {
   const conc = results.scanRecordConcurrent as ScanStats;
   out('\n  measure                                   median     p95      p99      rate');
   out(
-    `  scan.record, 1 client                     ${seq.medianMs} ms   ${seq.p95Ms} ms  ${seq.p99Ms} ms  ${seq.perSecond}/s  (server busy ${seq.serverBusyUsPerScan} µs a scan)`,
+    `  scan.record, 1 client                     ${seq.medianMs} ms   ${seq.p95Ms} ms  ${seq.p99Ms} ms  ${seq.perSecond}/s  (server busy ${seq.serverBusyUsPerScan} µs a scan; all threads ${seq.processCpuUsPerScan} µs CPU, ceiling ${seq.cpuCeilingPerSecond}/s)`,
   );
   out(
-    `  scan.record, ${CONCURRENT_CLIENTS} clients                    ${conc.medianMs} ms   ${conc.p95Ms} ms  ${conc.p99Ms} ms  ${conc.perSecond}/s  (server busy ${conc.serverBusyUsPerScan} µs a scan)`,
+    `  scan.record, ${CONCURRENT_CLIENTS} clients                    ${conc.medianMs} ms   ${conc.p95Ms} ms  ${conc.p99Ms} ms  ${conc.perSecond}/s  (server busy ${conc.serverBusyUsPerScan} µs a scan; all threads ${conc.processCpuUsPerScan} µs CPU, ceiling ${conc.cpuCeilingPerSecond}/s)`,
   );
   out(
     `  raw SQLite durable inserts                                            ${results.rawSqliteDurableInsertsPerSecond}/s`,

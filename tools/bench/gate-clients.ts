@@ -10,6 +10,7 @@
  * `runGateClients` starts the thread (tools/bench/dist/gate-clients.js, bundled beside bench.js) and answers each
  * scan's latency and the wall time of the whole run.
  */
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -43,6 +44,16 @@ export interface GateRunResult extends GateResult {
    * moves with the disk.
    */
   serverBusyUsPerScan: number;
+  /**
+   * Microseconds of CPU per scan the whole process spent (every thread: the local cloud's, the clients', SQLite's
+   * and libuv's pools, the garbage collector's), user and system time together.
+   */
+  processCpuUsPerScan: number;
+  /**
+   * The most scans a second this machine's cores could carry at that CPU cost, were every core busy with nothing
+   * else: `cores × 1 s / processCpuUsPerScan`. A rate above it needs less CPU per scan, not more concurrency.
+   */
+  cpuCeilingPerSecond: number;
 }
 
 async function scanAtGates(run: GateRun, onScan: (done: number) => void): Promise<GateResult> {
@@ -86,9 +97,17 @@ export async function runGateClients(
   progress: (done: number) => void = () => undefined,
 ): Promise<GateRunResult> {
   const loop = performance.eventLoopUtilization();
+  const cpu = process.cpuUsage();
   const result = await clientsOnThread(run, progress);
   const busyMs = performance.eventLoopUtilization(loop).active;
-  return { ...result, serverBusyUsPerScan: Math.round((busyMs * 1000) / result.samples.length) };
+  const { user, system } = process.cpuUsage(cpu);
+  const processCpuUsPerScan = Math.round((user + system) / result.samples.length);
+  return {
+    ...result,
+    serverBusyUsPerScan: Math.round((busyMs * 1000) / result.samples.length),
+    processCpuUsPerScan,
+    cpuCeilingPerSecond: Math.round((availableParallelism() * 1e6) / processCpuUsPerScan),
+  };
 }
 
 function clientsOnThread(run: GateRun, progress: (done: number) => void): Promise<GateResult> {

@@ -3,6 +3,7 @@
  * gate with one senior on duty there (API.md v1.1). Calls go over the local cloud's HTTP form, as the
  * mini-program's requests do. The people the gates scan are the seeded province's (seed.ts, seedPersons).
  */
+import http from 'node:http';
 import { INITIATOR_POSITION_ID } from '../../cloudfunctions/_server/org/bootstrap';
 import type { LocalCloud } from '../local-cloud/local-cloud';
 import { syntheticIdentity } from './seed';
@@ -26,18 +27,54 @@ export interface Reply<T> {
   error?: { code: string };
 }
 
-export async function post<T>(
+/**
+ * Node's own HTTP client with kept-alive sockets, not fetch: undici's fetch costs ~0.6 ms of CPU more per request
+ * (measured: 8 clients against a server that only echoes, ~800 µs of CPU a request in all threads with fetch,
+ * ~220 µs with node:http), and on this machine's two cores the clients' CPU is taken from the local cloud's.
+ */
+const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+
+export function post<T>(
   cloud: Pick<LocalCloud, 'url'>,
   fn: string,
   body: unknown,
   openid: string,
 ): Promise<Reply<T>> {
-  const res = await fetch(`${cloud.url}/api/${fn}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-wx-openid': openid },
-    body: JSON.stringify(body),
+  const url = new URL(`${cloud.url}/api/${fn}`);
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+          'x-wx-openid': openid,
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => {
+          try {
+            resolve(JSON.parse(text) as Reply<T>);
+          } catch (error) {
+            reject(
+              new Error(`${fn}: HTTP ${res.statusCode}, not JSON: ${text.slice(0, 200)} (${String(error)})`),
+            );
+          }
+        });
+        res.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(payload);
   });
-  return (await res.json()) as Reply<T>;
 }
 
 export async function must<T>(cloud: LocalCloud, fn: string, body: unknown, openid: string): Promise<T> {

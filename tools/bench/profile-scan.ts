@@ -69,11 +69,15 @@ async function main(): Promise<void> {
     await run(400, 'warm-up'); // JIT, statement cache
     if (!profiling) {
       const before = { ...cloud.store.groupStats };
-      const { wallMs, serverBusyUsPerScan } = await run(scans, 'profiled');
+      const { wallMs, serverBusyUsPerScan, processCpuUsPerScan, cpuCeilingPerSecond } = await run(
+        scans,
+        'profiled',
+      );
       const after = cloud.store.groupStats;
       process.stdout.write(
         `${scans} green scans, 8 gates: ${Math.round((scans / wallMs) * 1000)}/s; ` +
           `the local cloud's thread busy ${serverBusyUsPerScan} µs a scan; ` +
+          `all threads ${processCpuUsPerScan} µs CPU a scan (the cores' ceiling ${cpuCeilingPerSecond}/s); ` +
           `${after.writes - before.writes} writes in ${after.groups - before.groups} groups, ` +
           `${after.syncs - before.syncs} syncs\n`,
       );
