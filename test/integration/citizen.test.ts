@@ -504,13 +504,15 @@ describe('code (API.md 2.2)', () => {
     // two more days on, the seeds superseded earlier have lapsed; the current one is valid for 7 days
     cloud.clock.set({ offsetMs: 4 * 24 * 3600_000 });
     const current = storedSeeds().find((s) => s.supersededAt === null)!.seed;
-    // all in one millisecond: each write stamps the person with the same instant
+    // all in one millisecond: each write stamps the person with the same instant. Each database trip takes 10 ms,
+    // as on a network: the four read the person before any of them writes, however fast or slow this machine is
+    cloud.meter.delayMs = 10;
     const replies = await frozenAt(cloud, cloud.clock.nowMs(), () =>
       Promise.all(
         // as many as a fetch has attempts: each one that loses was beaten by another that wrote
         Array.from({ length: 4 }, () => citizen<{ seed: string }>('coder', { action: 'code' })),
       ),
-    );
+    ).finally(() => (cloud.meter.delayMs = 0));
     expect(replies.map((r) => r.body.error?.code ?? 'ok')).toEqual(Array(4).fill('ok'));
     // the four new ones, and the one the first of them superseded: none lost to another
     expect(

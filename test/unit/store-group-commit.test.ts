@@ -185,6 +185,24 @@ describe('a failing write in a group', () => {
     store.flush();
     expect(committed('after')).not.toBeNull();
   });
+
+  it.each([
+    ['on its own', (write: () => Promise<void>) => store.transaction(write)],
+    ['inside another', (write: () => Promise<void>) => store.transaction(() => store.transaction(write))],
+  ])(
+    'should refuse a function that answers a promise, %s, and keep nothing it wrote before answering',
+    (_, run) => {
+      // what such a function writes after its first await would land outside the transaction
+      const write = async () => {
+        store.insert('things', { _id: 'async-1', kind: 'a', n: 1 });
+        await Promise.resolve();
+      };
+      expect(() => run(write)).toThrow(new TypeError('Store.transaction() runs synchronous functions only'));
+      store.flush();
+      expect(committed('async-1')).toBeNull();
+      expect(store.find('things', { kind: 'a' }).docs).toEqual([]);
+    },
+  );
 });
 
 describe('engine transactions in a group', () => {

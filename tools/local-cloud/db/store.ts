@@ -55,6 +55,11 @@ function usesExpressions(filter: unknown): boolean {
  * more operators than it needs, and the geo clause (geo.ts).
  */
 function matchTest(rest: Filter, geo: GeoClause | null): (doc: Doc) => boolean {
+  // a document by its _id alone (`doc(id).get()`, most reads of an action): no matcher to build
+  const keys = Object.keys(rest);
+  const id = rest._id;
+  if (!geo && keys.length === 1 && (typeof id === 'string' || typeof id === 'number'))
+    return (doc) => doc._id === id;
   const matcher = usesExpressions(rest)
     ? new Query(rest)
     : new QueryOfContext(rest, { context: QUERY_CONTEXT });
@@ -1027,7 +1032,7 @@ export class Store {
     };
 
     let docs: Doc[];
-    const idLookup = this.idCandidates(rest);
+    const idLookup = pinnedIds(rest);
     if (idLookup) {
       plan.index = '_id_';
       docs = [];
@@ -1090,20 +1095,9 @@ export class Store {
   ): { index: string | null; sortedByIndex: boolean } {
     const rt = this.runtime(collection);
     const { rest, geo } = extractGeo(filter);
-    if (this.idCandidates(rest)) return { index: '_id_', sortedByIndex: false };
+    if (pinnedIds(rest)) return { index: '_id_', sortedByIndex: false };
     const best = this.choosePlan(rt, rest, order);
     return { index: best ? best.index.spec.name : null, sortedByIndex: Boolean(best?.direction && !geo) };
-  }
-
-  private idCandidates(filter: Filter): unknown[] | null {
-    const cond = filter._id;
-    if (isIndexableScalar(cond)) return [cond];
-    if (cond && typeof cond === 'object' && !Array.isArray(cond)) {
-      const c = cond as Record<string, unknown>;
-      if (isIndexableScalar(c.$eq)) return [c.$eq];
-      if (Array.isArray(c.$in) && c.$in.every(isIndexableScalar)) return c.$in;
-    }
-    return null;
   }
 
   private choosePlan(rt: CollectionRuntime, filter: Filter, order: Order): Plan | null {
