@@ -224,10 +224,27 @@ describe('register', () => {
     expect(probe.body.error?.code).toBe('REALNAME_MISMATCH');
   });
 
+  /**
+   * Registrations sent at once, each database trip taking 10 ms as on a network: all of them read (no code for this
+   * account, none for this ID number) before any of them writes, so that only the unique indexes stand between
+   * them, as in production, and not the order this machine happens to run them in.
+   */
+  async function atOnce<T>(registrations: Array<() => Promise<T>>): Promise<T[]> {
+    const events = cloud.store.count('code_events');
+    cloud.meter.delayMs = 10;
+    try {
+      return await Promise.all(registrations.map((r) => r()));
+    } finally {
+      cloud.meter.delayMs = 0;
+      // the loser's person and first code event were one transaction: nothing of it stays
+      expect(cloud.store.count('code_events')).toBe(events + 1);
+    }
+  }
+
   it('lets exactly one of several concurrent registrations of one ID number through', async () => {
     const identity = personOf(20);
-    const results = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => register(`race-id-${i}`, identity)),
+    const results = await atOnce(
+      Array.from({ length: 6 }, (_, i) => () => register(`race-id-${i}`, identity)),
     );
     const codes = results.map((r) => (r.body.ok ? 'ok' : r.body.error!.code)).sort();
     expect(codes).toEqual(['ID_TAKEN', 'ID_TAKEN', 'ID_TAKEN', 'ID_TAKEN', 'ID_TAKEN', 'ok']);
@@ -237,7 +254,9 @@ describe('register', () => {
   });
 
   it('lets exactly one of several concurrent registrations from one account through', async () => {
-    const results = await Promise.all([21, 22, 23, 24, 25].map((n) => register('race-account', personOf(n))));
+    const results = await atOnce(
+      [21, 22, 23, 24, 25].map((n) => () => register('race-account', personOf(n))),
+    );
     const codes = results.map((r) => (r.body.ok ? 'ok' : r.body.error!.code)).sort();
     expect(codes).toEqual([
       'ALREADY_REGISTERED',
@@ -498,6 +517,23 @@ describe('code (API.md 2.2)', () => {
     for (let i = 0; i < 25; i++)
       fetched.push((await citizen<{ seed: string }>('coder', { action: 'code' })).body.data!.seed);
     expect(storedSeeds().map((s) => s.seed)).toEqual(fetched.slice(-20));
+  });
+
+  it('keeps a superseded seed while it was valid within the last 24 hours, to the millisecond (late syncs)', async () => {
+    await register('keeper', personOf(72));
+    const seeds = () => personByOpenid('keeper')!.seeds.map((s) => unseal(keyRingFromEnv(), s.seed));
+    const fetchAt = async (atMs: number) =>
+      (await frozenAt(cloud, atMs, () => citizen<{ seed: string }>('keeper', { action: 'code' }))).body.data!
+        .seed;
+    const start = cloud.clock.nowMs();
+    const first = await fetchAt(start);
+    // superseded now: valid 5 more minutes, and kept while a scan made then may still sync (24 hours)
+    const second = await fetchAt(start + 1000);
+    const lastValid = start + 1000 + 5 * 60_000;
+    const third = await fetchAt(lastValid + 24 * 3600_000);
+    expect(seeds()).toEqual([first, second, third]);
+    const fourth = await fetchAt(lastValid + 24 * 3600_000 + 1);
+    expect(seeds()).toEqual([second, third, fourth]);
   });
 
   it('keeps the seed of every fetch made at the same moment', async () => {

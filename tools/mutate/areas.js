@@ -105,8 +105,9 @@ const AREAS = {
     description: 'cloudfunctions/_server: router, envelope, db, privacy, SMS outbox, adapters, audit',
     mutate: ['cloudfunctions/_server/*.ts', 'cloudfunctions/_server/{db,privacy,sms,adapters}/**/*.ts'],
     tests: [
-      ...unit('personal-data', 'sms', 'code-hmac', 'dynamic-code'),
-      ...integration('router', 'gateway', 'holes-input', 'local-cloud-http', 'org', 'citizen'),
+      // the signed pass (privacy/pass.ts): its own unit tests, SM2/SM3 against the standard's vectors, and the gate's
+      ...unit('personal-data', 'sms', 'code-hmac', 'dynamic-code', 'signed-pass', 'sm2-sm3'),
+      ...integration('router', 'gateway', 'holes-input', 'local-cloud-http', 'org', 'citizen', 'signed-pass'),
     ],
     bundles: true,
     tsconfig: SERVER_TSCONFIG,
