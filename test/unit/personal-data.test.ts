@@ -128,7 +128,7 @@ describe('seal and unseal', () => {
         ring,
         tamper(sealed, 4, (b) => b.subarray(0, length)),
       ),
-    ).toThrow();
+    ).toThrow(new Error('sealed value has a truncated tag'));
   });
 
   it('should throw when the key id was changed to another known key', () => {
@@ -158,7 +158,7 @@ describe('seal and unseal', () => {
     ['v1.k1..bbbb.cccc', 'an empty IV'],
     ['v1.k1.aaaaaaaaaaaaaaaa.bbbb.', 'an empty tag'],
   ])('should throw for %j (%s)', (sealed) => {
-    expect(() => unseal(ringK1(), sealed)).toThrow();
+    expect(() => unseal(ringK1(), sealed)).toThrow(new Error('sealed value has an unknown format or key'));
   });
 
   it('should refuse a value sealed under another version label', () => {
@@ -220,14 +220,19 @@ describe('keyRingFromEnv', () => {
     expect(keyRingFromEnv(env({ current: 'k1', keys: { k1: K1 } })).current).toBe('k1');
   });
 
-  const expectConfigError = (e: NodeJS.ProcessEnv) => {
+  /** Refused with a KeyConfigurationError whose message tells the operator which variable to mend, and how. */
+  const expectConfigError = (e: NodeJS.ProcessEnv, message: string) => {
     expect(() => keyRingFromEnv(e)).toThrow(KeyConfigurationError);
+    expect(() => keyRingFromEnv(e)).toThrow(new KeyConfigurationError(message));
     try {
       keyRingFromEnv(e);
     } catch (error) {
       expect((error as Error).name).toBe('KeyConfigurationError');
     }
   };
+  const UNSET = 'JXM_DATA_KEYS and JXM_INDEX_KEY must be set in the function environment';
+  const NO_CURRENT = 'JXM_DATA_KEYS.current must name one of its keys';
+  const NOT_OBJECT = 'JXM_DATA_KEYS must be a JSON object';
 
   it.each([
     [{}, 'neither variable'],
@@ -239,30 +244,31 @@ describe('keyRingFromEnv', () => {
       'an empty index key',
     ],
   ] as [NodeJS.ProcessEnv, string][])('should refuse an environment with %j (%s)', (e) => {
-    expectConfigError(e);
+    expectConfigError(e, UNSET);
   });
 
   it.each(['{current:"k1"}', '{"current":"k1",', 'k1', "{'current':'k1'}"])(
     'should refuse JXM_DATA_KEYS %j, which is not JSON',
     (text) => {
-      expectConfigError(env(text));
+      expectConfigError(env(text), 'JXM_DATA_KEYS is not JSON');
     },
   );
 
   it.each([
-    [{ current: 'k2', keys: { k1: K1 } }, 'current names a missing key'],
-    [{ keys: { k1: K1 } }, 'no current'],
-    [{ current: 'k1', keys: {} }, 'no keys'],
-    [{ current: 'k1' }, 'no keys object'],
-    [{ current: 1, keys: { 1: K1 } }, 'a numeric current'],
-    [[], 'an array'],
-    ['"k1"', 'a JSON string'],
-  ] as [unknown, string][])('should refuse JXM_DATA_KEYS %j (%s)', (dataKeys) => {
-    expectConfigError(env(dataKeys));
+    [{ current: 'k2', keys: { k1: K1 } }, 'current names a missing key', NO_CURRENT],
+    [{ keys: { k1: K1 } }, 'no current', NO_CURRENT],
+    [{ current: 'k1', keys: {} }, 'no keys', NO_CURRENT],
+    [{ current: 'k1' }, 'no keys object', NO_CURRENT],
+    [{ current: 1, keys: { 1: K1 } }, 'a numeric current', NO_CURRENT],
+    [[], 'an array', NO_CURRENT],
+    ['"k1"', 'a JSON string', NOT_OBJECT],
+    ['5', 'a JSON number', NOT_OBJECT],
+  ] as [unknown, string, string][])('should refuse JXM_DATA_KEYS %j (%s)', (dataKeys, _, message) => {
+    expectConfigError(env(dataKeys), message);
   });
 
   it('should refuse JXM_DATA_KEYS that is the JSON literal null', () => {
-    expectConfigError(env('null'));
+    expectConfigError(env('null'), NOT_OBJECT);
   });
 
   it.each([
@@ -273,22 +279,31 @@ describe('keyRingFromEnv', () => {
     [42, 'a number'],
     [null, 'null'],
   ] as [unknown, string][])('should refuse a data key of %j (%s)', (value) => {
-    expectConfigError(env({ current: 'k1', keys: { k1: value } }));
+    expectConfigError(
+      env({ current: 'k1', keys: { k1: value } }),
+      'JXM_DATA_KEYS.keys.k1 must be 32 bytes, base64',
+    );
   });
 
   it('should refuse a bad data key even when it is not current', () => {
-    expectConfigError(env({ current: 'k1', keys: { k1: K1, k0: Buffer.alloc(16).toString('base64') } }));
+    expectConfigError(
+      env({ current: 'k1', keys: { k1: K1, k0: Buffer.alloc(16).toString('base64') } }),
+      'JXM_DATA_KEYS.keys.k0 must be 32 bytes, base64',
+    );
   });
 
   it.each([Buffer.alloc(16, 1).toString('base64'), Buffer.alloc(64, 1).toString('base64'), 'not a key'])(
     'should refuse the index key %j',
     (indexKey) => {
-      expectConfigError(env({ current: 'k1', keys: { k1: K1 } }, indexKey));
+      expectConfigError(
+        env({ current: 'k1', keys: { k1: K1 } }, indexKey),
+        'JXM_INDEX_KEY must be 32 bytes, base64',
+      );
     },
   );
 
   it.each(['k.1', 'k 1', 'ключ', 'a'.repeat(33)])('should refuse the key id %j', (id) => {
-    expectConfigError(env({ current: id, keys: { [id]: K1 } }));
+    expectConfigError(env({ current: id, keys: { [id]: K1 } }), `bad key id in JXM_DATA_KEYS: ${id}`);
   });
 });
 

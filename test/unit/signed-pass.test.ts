@@ -4,6 +4,8 @@
  * decision with each reason, `stale_pass`, and the keys from the environment.
  */
 import {
+  isPrivateKey,
+  isPublicKey,
   issuePass,
   newPassKeyPair,
   passKeysFromEnv,
@@ -361,5 +363,83 @@ describe('the pass keys from the environment', () => {
       expect(() => passKeysFromEnv(env)).toThrow(KeyConfigurationError);
       expect(() => passKeysFromEnv(env)).toThrow(message);
     }
+  });
+
+  it('should take a private key from 1 to n − 1 (GB/T 32918.5’s order n), and nothing around the 64 hex digits', () => {
+    const n = BigInt('0xFFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123');
+    const hex = (d: bigint) => d.toString(16).padStart(64, '0');
+    expect([0n, 1n, n - 1n, n].map((d) => isPrivateKey(hex(d)))).toEqual([false, true, true, false]);
+    expect(isPrivateKey(PRIVATE.toUpperCase())).toBe(true);
+    // a refusal naming the variable, not a crash of BigInt on what surrounds the digits
+    for (const text of [`x${PRIVATE}`, `${PRIVATE}x`, ` ${PRIVATE}`, `${PRIVATE}0`]) {
+      expect(isPrivateKey(text)).toBe(false);
+      expect(() => passKeysFromEnv({ JXM_PASS_KID: 'p1', JXM_PASS_PRIVATE_KEY: text })).toThrow(
+        new KeyConfigurationError('JXM_PASS_PRIVATE_KEY must be an SM2 private key, 64 hex digits'),
+      );
+    }
+  });
+
+  it('should take a public key that is 04 and 128 hex digits on the curve, and nothing around it', () => {
+    expect(isPublicKey(key.publicKey)).toBe(true);
+    expect(isPublicKey(key.publicKey.toUpperCase())).toBe(true);
+    for (const text of [
+      `x${key.publicKey}`,
+      `${key.publicKey}x`,
+      `0${key.publicKey}`,
+      key.publicKey.slice(2),
+    ])
+      expect(isPublicKey(text)).toBe(false);
+  });
+
+  it('should name the part of JXM_PASS_PREVIOUS that is wrong', () => {
+    const previous = (fields: unknown) => ({ JXM_PASS_PREVIOUS: JSON.stringify(fields) });
+    const cases: Array<[NodeJS.ProcessEnv, string]> = [
+      [{ JXM_PASS_PREVIOUS: 'null' }, 'JXM_PASS_PREVIOUS must be a JSON object'],
+      [{ JXM_PASS_PREVIOUS: '5' }, 'JXM_PASS_PREVIOUS must be a JSON object'],
+      [
+        previous({ kid: 'p 0', publicKey: key.publicKey, notAfter: '2026-01-01T00:00:00Z' }),
+        'JXM_PASS_PREVIOUS.kid must be 1–32 letters, digits, _ or -',
+      ],
+      [
+        previous({
+          kid: 'p0',
+          publicKey: key.publicKey,
+          notBefore: 'soon',
+          notAfter: '2026-01-01T00:00:00Z',
+        }),
+        'JXM_PASS_PREVIOUS.notBefore must be an ISO-8601 instant',
+      ],
+    ];
+    for (const [env, message] of cases)
+      expect(() => passKeysFromEnv(env)).toThrow(new KeyConfigurationError(message));
+  });
+
+  it('should take a pass lifetime of up to 24 hours, and 24 when JXM_PASS_TTL_HOURS is empty', () => {
+    const withTtl = (ttl: string) =>
+      passKeysFromEnv({ JXM_PASS_KID: 'p1', JXM_PASS_PRIVATE_KEY: PRIVATE, JXM_PASS_TTL_HOURS: ttl })
+        .lifetimeHours;
+    expect(withTtl('24')).toBe(24);
+    expect(withTtl('0.5')).toBe(0.5);
+    expect(withTtl('')).toBe(24);
+    expect(() => withTtl('24.001')).toThrow(KeyConfigurationError);
+  });
+
+  it('should publish the previous key up to its notAfter, and verify by it 2 minutes more, to the millisecond', () => {
+    const notAfter = Date.parse('2026-11-02T00:00:00Z');
+    const keys = passKeysFromEnv({
+      JXM_PASS_KID: 'p2',
+      JXM_PASS_PRIVATE_KEY: PRIVATE,
+      JXM_PASS_PREVIOUS: JSON.stringify({
+        kid: 'p1',
+        publicKey: newPassKeyPair().publicKey,
+        notAfter: new Date(notAfter).toISOString(),
+      }),
+    });
+    const published = (at: number) => publishedKeys(keys, new Date(at)).map((k) => k.kid);
+    const verifying = (at: number) => verificationKeys(keys, new Date(at)).map((k) => k.kid);
+    expect(published(notAfter)).toEqual(['p2', 'p1']);
+    expect(published(notAfter + 1)).toEqual(['p2']);
+    expect(verifying(notAfter + 120_000)).toEqual(['p2', 'p1']);
+    expect(verifying(notAfter + 120_001)).toEqual(['p2']);
   });
 });
