@@ -337,4 +337,21 @@ describe('filters match as MongoDB does (mingo)', () => {
       store.close();
     }
   });
+
+  it('a document by its _id alone (no matcher built): the id as stored, not one that only reads the same', () => {
+    const store = new Store(fresh(), SPECS);
+    try {
+      store.createCollection('events');
+      const stored = { ...event(7), _id: '7' };
+      store.insert('events', stored);
+      for (const filter of [{ _id: '7' }, { _id: 7 }, { _id: 'a-000007' }]) {
+        const expected = new Query(filter).find([stored]).all();
+        expect(store.find('events', filter).docs).toEqual(expected);
+      }
+      expect(store.find('events', { _id: '7' }).docs).toEqual([stored]);
+      expect(store.find('events', { _id: 7 }).docs).toEqual([]);
+    } finally {
+      store.close();
+    }
+  });
 });
