@@ -107,7 +107,16 @@ const AREAS = {
     tests: [
       // the signed pass (privacy/pass.ts): its own unit tests, SM2/SM3 against the standard's vectors, and the gate's
       ...unit('personal-data', 'sms', 'code-hmac', 'dynamic-code', 'signed-pass', 'sm2-sm3'),
-      ...integration('router', 'gateway', 'holes-input', 'local-cloud-http', 'org', 'citizen', 'signed-pass'),
+      ...integration(
+        'router',
+        'gateway',
+        'holes-input',
+        'local-cloud-http',
+        'org',
+        'citizen',
+        'signed-pass',
+        'sms-outbox',
+      ),
     ],
     bundles: true,
     tsconfig: SERVER_TSCONFIG,

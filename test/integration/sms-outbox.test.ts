@@ -1,0 +1,119 @@
+/**
+ * The status SMS outbox (rule 10; cloudfunctions/_server/sms/outbox.ts): a message written with the change it
+ * reports is tried at once, and while the gateway refuses it the `smsDispatch` timer tries again after 1, 2, 4 …
+ * minutes — each retry due to the second, never before — ten tries in all, then `failed`. Once the gateway takes
+ * it, it is sent exactly once.
+ */
+import type { SmsOutboxDoc } from '../../cloudfunctions/_server/db/documents';
+import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
+import { personOf } from '../helpers/identities';
+import { call, frozenAt, openLocalCloud, runTimer } from '../helpers/local-cloud';
+import { CHANGCHUN } from '../helpers/world';
+
+const INITIATOR = 'outbox-initiator';
+let cloud: LocalCloud;
+
+beforeAll(async () => {
+  for (const method of ['log', 'error', 'warn', 'info'] as const)
+    jest.spyOn(console, method).mockImplementation(() => undefined);
+  cloud = await openLocalCloud({ bootstrapOpenid: INITIATOR });
+});
+
+afterAll(async () => {
+  await cloud.close();
+  jest.restoreAllMocks();
+});
+
+/** A new site's senior, for a new holder: the invitation SMS goes into the outbox with the position. */
+async function positionFor(n: number): Promise<{ positionId: string; phone: string }> {
+  const holder = personOf(n);
+  const site = await call<{ siteId: string }>(
+    cloud,
+    'org',
+    {
+      action: 'createSite',
+      actingPositionId: 'position-initiator',
+      name: `短信测试站${n}`,
+      type: 'station',
+      address: `短信测试站${n}`,
+      location: CHANGCHUN,
+      radiusM: 500,
+    },
+    INITIATOR,
+  );
+  expect(site.body.error).toBeUndefined();
+  const created = await call<{ positionId: string }>(
+    cloud,
+    'org',
+    {
+      action: 'createPosition',
+      actingPositionId: 'position-initiator',
+      siteId: site.body.data!.siteId,
+      role: 'senior',
+      holderName: holder.name,
+      holderPhone: holder.phone,
+    },
+    INITIATOR,
+  );
+  expect(created.body.error).toBeUndefined();
+  return { positionId: created.body.data!.positionId, phone: holder.phone };
+}
+
+const messageOf = (positionId: string) =>
+  cloud.store.find('sms_outbox', { positionId }).docs[0] as unknown as SmsOutboxDoc;
+
+/** Runs the timer with the local clock standing at `atMs`, to the millisecond. */
+async function dispatchAt(atMs: number) {
+  const run = await frozenAt(cloud, atMs, () =>
+    runTimer<{ sent: number; retry: number; failed: number; skipped: number }>(cloud, 'cron', 'smsDispatch'),
+  );
+  return run.data!;
+}
+
+it('retries after 1, 2, 4 … minutes while the gateway refuses, ten tries in all, then gives up', async () => {
+  cloud.faults.set('sms', 'down');
+  try {
+    const { positionId, phone } = await positionFor(7101);
+    // tried once with the change, refused: due again a minute later
+    let message = messageOf(positionId);
+    expect(message).toMatchObject({ status: 'pending', attempts: 1 });
+    const delays: number[] = [];
+    let triedAt = message.createdAt.getTime();
+    for (let tries = 1; tries < 10; tries++) {
+      const due = message.nextAttemptAt.getTime();
+      delays.push((due - triedAt) / 60_000);
+      triedAt = due;
+      // a millisecond early: not yet due, nothing tried
+      expect(await dispatchAt(due - 1)).toEqual({ sent: 0, retry: 0, failed: 0, skipped: 0 });
+      expect(messageOf(positionId).attempts).toBe(tries);
+      expect(await dispatchAt(due)).toMatchObject(tries < 9 ? { retry: 1 } : { failed: 1 });
+      message = messageOf(positionId);
+      expect(message.attempts).toBe(tries + 1);
+    }
+    expect(delays).toEqual([1, 2, 4, 8, 16, 32, 64, 128, 256]);
+    expect(message.status).toBe('failed');
+    // given up: the gateway back, a day later, nothing more is tried
+    cloud.faults.set('sms', 'up');
+    expect(await dispatchAt(triedAt + 24 * 3600_000)).toEqual({
+      sent: 0,
+      retry: 0,
+      failed: 0,
+      skipped: 0,
+    });
+    expect(cloud.sms.sentTo(phone).map((m) => m.status)).toEqual(Array(10).fill('failed'));
+  } finally {
+    cloud.faults.set('sms', 'up');
+  }
+});
+
+it('sends a refused message once the gateway takes it, exactly once', async () => {
+  cloud.faults.set('sms', 'down');
+  const { positionId, phone } = await positionFor(7102);
+  cloud.faults.set('sms', 'up');
+  const due = messageOf(positionId).nextAttemptAt.getTime();
+  expect(await dispatchAt(due)).toMatchObject({ sent: 1 });
+  expect(messageOf(positionId)).toMatchObject({ status: 'sent', attempts: 2, sentAt: new Date(due) });
+  // later runs of the timer leave it alone
+  expect(await dispatchAt(due + 3600_000)).toEqual({ sent: 0, retry: 0, failed: 0, skipped: 0 });
+  expect(cloud.sms.sentTo(phone).map((m) => m.status)).toEqual(['failed', 'sent']);
+});
