@@ -1,10 +1,11 @@
 /**
  * The status SMS outbox (rule 10; cloudfunctions/_server/sms/outbox.ts): a message written with the change it
  * reports is tried at once, and while the gateway refuses it the `smsDispatch` timer tries again after 1, 2, 4 …
- * minutes — each retry due to the second, never before — ten tries in all, then `failed`. Once the gateway takes
- * it, it is sent exactly once.
+ * minutes — each retry due to the millisecond, never before — ten tries in all, then `failed`. Once the gateway
+ * takes it, it is sent exactly once; a message whose sender stopped mid-send is taken over when its lease runs out.
  */
 import type { SmsOutboxDoc } from '../../cloudfunctions/_server/db/documents';
+import type { Doc } from '../../tools/local-cloud/db/store';
 import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
 import { personOf } from '../helpers/identities';
 import { call, frozenAt, openLocalCloud, runTimer } from '../helpers/local-cloud';
@@ -115,5 +116,29 @@ it('sends a refused message once the gateway takes it, exactly once', async () =
   expect(messageOf(positionId)).toMatchObject({ status: 'sent', attempts: 2, sentAt: new Date(due) });
   // later runs of the timer leave it alone
   expect(await dispatchAt(due + 3600_000)).toEqual({ sent: 0, retry: 0, failed: 0, skipped: 0 });
+  expect(cloud.sms.sentTo(phone).map((m) => m.status)).toEqual(['failed', 'sent']);
+});
+
+it('takes over a message whose sender stopped mid-send once its 2-minute lease has run out, not before', async () => {
+  cloud.faults.set('sms', 'down');
+  const { positionId, phone } = await positionFor(7103);
+  cloud.faults.set('sms', 'up');
+  // a dispatcher took the second try at `takenAt` (status sending, leased for 2 minutes) and stopped there
+  const before = messageOf(positionId);
+  const takenAt = before.nextAttemptAt.getTime();
+  const leaseEnd = takenAt + 2 * 60_000;
+  cloud.store.replace(
+    'sms_outbox',
+    before as unknown as Doc,
+    {
+      ...before,
+      status: 'sending',
+      attempts: 2,
+      nextAttemptAt: new Date(leaseEnd),
+    } as unknown as Doc,
+  );
+  expect(await dispatchAt(leaseEnd - 1)).toEqual({ sent: 0, retry: 0, failed: 0, skipped: 0 });
+  expect(await dispatchAt(leaseEnd)).toMatchObject({ sent: 1 });
+  expect(messageOf(positionId)).toMatchObject({ status: 'sent', attempts: 3 });
   expect(cloud.sms.sentTo(phone).map((m) => m.status)).toEqual(['failed', 'sent']);
 });
