@@ -2,7 +2,8 @@
  * The status SMS outbox (rule 10; cloudfunctions/_server/sms/outbox.ts): a message written with the change it
  * reports is tried at once, and while the gateway refuses it the `smsDispatch` timer tries again after 1, 2, 4 …
  * minutes — each retry due to the millisecond, never before — ten tries in all, then `failed`. Once the gateway
- * takes it, it is sent exactly once; a message whose sender stopped mid-send is taken over when its lease runs out.
+ * takes it, it is sent exactly once — also when two runs of the timer find it together; a message whose sender
+ * stopped mid-send is taken over when its lease runs out.
  */
 import type { SmsOutboxDoc } from '../../cloudfunctions/_server/db/documents';
 import type { Doc } from '../../tools/local-cloud/db/store';
@@ -140,5 +141,20 @@ it('takes over a message whose sender stopped mid-send once its 2-minute lease h
   expect(await dispatchAt(leaseEnd - 1)).toEqual({ sent: 0, retry: 0, failed: 0, skipped: 0 });
   expect(await dispatchAt(leaseEnd)).toMatchObject({ sent: 1 });
   expect(messageOf(positionId)).toMatchObject({ status: 'sent', attempts: 3 });
+  expect(cloud.sms.sentTo(phone).map((m) => m.status)).toEqual(['failed', 'sent']);
+});
+
+it('sends a message once when two runs of the timer find it at the same moment', async () => {
+  cloud.faults.set('sms', 'down');
+  const { positionId, phone } = await positionFor(7104);
+  cloud.faults.set('sms', 'up');
+  const due = messageOf(positionId).nextAttemptAt.getTime();
+  // 10 ms a database trip: both runs read the message as due before either takes it
+  cloud.meter.delayMs = 10;
+  const runs = await frozenAt(cloud, due, () =>
+    Promise.all([1, 2].map(() => runTimer<Record<string, number>>(cloud, 'cron', 'smsDispatch'))),
+  ).finally(() => (cloud.meter.delayMs = 0));
+  const total = (outcome: string) => runs.reduce((n, run) => n + (run.data?.[outcome] ?? 0), 0);
+  expect([total('sent'), total('skipped')]).toEqual([1, 1]);
   expect(cloud.sms.sentTo(phone).map((m) => m.status)).toEqual(['failed', 'sent']);
 });
