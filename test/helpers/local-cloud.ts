@@ -37,6 +37,20 @@ export async function frozenAt<T>(cloud: LocalCloud, atMs: number, fn: () => Pro
   }
 }
 
+/**
+ * Runs fn with `ms` of simulated network on every database round trip (the wire meter's delay), as in production:
+ * requests sent together all read before any of them writes, however fast or slow this machine runs them.
+ */
+export async function withTripDelay<T>(cloud: LocalCloud, ms: number, fn: () => Promise<T>): Promise<T> {
+  const before = cloud.meter.delayMs;
+  cloud.meter.delayMs = ms;
+  try {
+    return await fn();
+  } finally {
+    cloud.meter.delayMs = before;
+  }
+}
+
 export interface HttpReply<T = unknown> {
   status: number;
   body: { ok: boolean; data?: T; error?: { code: string; message: string; fields?: Record<string, string> } };

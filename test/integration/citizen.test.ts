@@ -13,7 +13,14 @@ import { parsePass } from '../../miniprogram/core/signed-pass';
 import type { Doc } from '../../tools/local-cloud/db/store';
 import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
 import { idNumberOf, personOf } from '../helpers/identities';
-import { call, frozenAt, openLocalCloud, runTimer, type HttpReply } from '../helpers/local-cloud';
+import {
+  call,
+  frozenAt,
+  openLocalCloud,
+  runTimer,
+  withTripDelay,
+  type HttpReply,
+} from '../helpers/local-cloud';
 
 let cloud: LocalCloud;
 let dataDir: string;
@@ -231,11 +238,9 @@ describe('register', () => {
    */
   async function atOnce<T>(registrations: Array<() => Promise<T>>): Promise<T[]> {
     const events = cloud.store.count('code_events');
-    cloud.meter.delayMs = 10;
     try {
-      return await Promise.all(registrations.map((r) => r()));
+      return await withTripDelay(cloud, 10, () => Promise.all(registrations.map((r) => r())));
     } finally {
-      cloud.meter.delayMs = 0;
       // the loser's person and first code event were one transaction: nothing of it stays
       expect(cloud.store.count('code_events')).toBe(events + 1);
     }
@@ -542,13 +547,14 @@ describe('code (API.md 2.2)', () => {
     const current = storedSeeds().find((s) => s.supersededAt === null)!.seed;
     // all in one millisecond: each write stamps the person with the same instant. Each database trip takes 10 ms,
     // as on a network: the four read the person before any of them writes, however fast or slow this machine is
-    cloud.meter.delayMs = 10;
-    const replies = await frozenAt(cloud, cloud.clock.nowMs(), () =>
-      Promise.all(
-        // as many as a fetch has attempts: each one that loses was beaten by another that wrote
-        Array.from({ length: 4 }, () => citizen<{ seed: string }>('coder', { action: 'code' })),
+    const replies = await withTripDelay(cloud, 10, () =>
+      frozenAt(cloud, cloud.clock.nowMs(), () =>
+        Promise.all(
+          // as many as a fetch has attempts: each one that loses was beaten by another that wrote
+          Array.from({ length: 4 }, () => citizen<{ seed: string }>('coder', { action: 'code' })),
+        ),
       ),
-    ).finally(() => (cloud.meter.delayMs = 0));
+    );
     expect(replies.map((r) => r.body.error?.code ?? 'ok')).toEqual(Array(4).fill('ok'));
     // the four new ones, and the one the first of them superseded: none lost to another
     expect(

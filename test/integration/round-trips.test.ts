@@ -11,7 +11,7 @@ import { tripDelayFromEnv, type LocalCloud } from '../../tools/local-cloud/local
 import type { TripCount } from '../../tools/local-cloud/wire-meter';
 import { idNumberOf, personOf } from '../helpers/identities';
 import { report } from '../helpers/report';
-import { openLocalCloud } from '../helpers/local-cloud';
+import { openLocalCloud, withTripDelay } from '../helpers/local-cloud';
 import {
   CHANGCHUN,
   buildWorld,
@@ -271,15 +271,12 @@ describe('health.importRiskList', () => {
 describe('the simulated network (JXM_DB_TRIP_DELAY_MS)', () => {
   it('adds its delay to every round trip: a green scan waits at least its two stages', async () => {
     const c = await citizenWithCode(cloud, 'trips-delayed');
-    cloud.meter.delayMs = 40;
-    try {
-      const started = Date.now();
-      const { count } = await record(world.ordinary, { qr: c.qrAt(Date.now()), temperature: 36.5 });
-      expect(Date.now() - started).toBeGreaterThanOrEqual(count.stages * 40);
-      expect(count.stages).toBe(2);
-    } finally {
-      cloud.meter.delayMs = 0;
-    }
+    const started = Date.now();
+    const { count } = await withTripDelay(cloud, 40, () =>
+      record(world.ordinary, { qr: c.qrAt(Date.now()), temperature: 36.5 }),
+    );
+    expect(Date.now() - started).toBeGreaterThanOrEqual(count.stages * 40);
+    expect(count.stages).toBe(2);
   });
 
   it('is read from the environment as whole milliseconds up to a second, else off', () => {

@@ -23,7 +23,7 @@ import { parsePass } from '../../miniprogram/core/signed-pass';
 import type { Doc } from '../../tools/local-cloud/db/store';
 import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
 import type { TripCount } from '../../tools/local-cloud/wire-meter';
-import { call, openLocalCloud, type HttpReply } from '../helpers/local-cloud';
+import { call, openLocalCloud, withTripDelay, type HttpReply } from '../helpers/local-cloud';
 import {
   CHANGCHUN,
   buildWorld,
@@ -425,10 +425,9 @@ describe('refusals (rule 18)', () => {
     const scanId = newScanId();
     // with the network's time on each round trip, as in production, the retries overtake one another: all of them
     // find no refusal yet, and all but one meet the first at the insert
-    cloud.meter.delayMs = 5;
-    const replies = await Promise.all(
-      Array.from({ length: 6 }, () => refusal(gateA.id, gateA.openid, { scanId, reason })),
-    ).finally(() => (cloud.meter.delayMs = 0));
+    const replies = await withTripDelay(cloud, 5, () =>
+      Promise.all(Array.from({ length: 6 }, () => refusal(gateA.id, gateA.openid, { scanId, reason }))),
+    );
     expect(replies.map((r) => codeOf(r))).toEqual(Array(6).fill('ok'));
     expect(replies.filter((r) => r.body.data!.duplicate === false)).toHaveLength(1);
     expect(cloud.store.find('refusals', { _id: scanId }).docs).toHaveLength(1);

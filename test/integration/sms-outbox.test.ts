@@ -9,7 +9,7 @@ import type { SmsOutboxDoc } from '../../cloudfunctions/_server/db/documents';
 import type { Doc } from '../../tools/local-cloud/db/store';
 import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
 import { personOf } from '../helpers/identities';
-import { call, frozenAt, openLocalCloud, runTimer } from '../helpers/local-cloud';
+import { call, frozenAt, openLocalCloud, runTimer, withTripDelay } from '../helpers/local-cloud';
 import { CHANGCHUN } from '../helpers/world';
 
 const INITIATOR = 'outbox-initiator';
@@ -150,10 +150,11 @@ it('sends a message once when two runs of the timer find it at the same moment',
   cloud.faults.set('sms', 'up');
   const due = messageOf(positionId).nextAttemptAt.getTime();
   // 10 ms a database trip: both runs read the message as due before either takes it
-  cloud.meter.delayMs = 10;
-  const runs = await frozenAt(cloud, due, () =>
-    Promise.all([1, 2].map(() => runTimer<Record<string, number>>(cloud, 'cron', 'smsDispatch'))),
-  ).finally(() => (cloud.meter.delayMs = 0));
+  const runs = await withTripDelay(cloud, 10, () =>
+    frozenAt(cloud, due, () =>
+      Promise.all([1, 2].map(() => runTimer<Record<string, number>>(cloud, 'cron', 'smsDispatch'))),
+    ),
+  );
   const total = (outcome: string) => runs.reduce((n, run) => n + (run.data?.[outcome] ?? 0), 0);
   expect([total('sent'), total('skipped')]).toEqual([1, 1]);
   expect(cloud.sms.sentTo(phone).map((m) => m.status)).toEqual(['failed', 'sent']);
