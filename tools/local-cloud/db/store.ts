@@ -17,6 +17,7 @@ import { Query as QueryOfContext } from 'mingo/query';
 import type { CollectionSpec, IndexSpec } from '../../../cloudfunctions/_server/db/collections';
 import { AFTER, encodeComponent, encodeKey, isIndexableScalar, tagOf } from './key-codec';
 import { extractGeo, type GeoClause } from './geo';
+import { plainFilterTest } from './plain-filter';
 import {
   StoreError,
   duplicateKeyError,
@@ -52,7 +53,8 @@ function usesExpressions(filter: unknown): boolean {
 
 /**
  * The test a document must pass to match a filter, split by extractGeo: mingo's matcher for the rest, built with no
- * more operators than it needs, and the geo clause (geo.ts).
+ * more operators than it needs (and only when a document needs it: plain-filter.ts decides the common filters
+ * itself), and the geo clause (geo.ts).
  */
 function matchTest(rest: Filter, geo: GeoClause | null): (doc: Doc) => boolean {
   // a document by its _id alone (`doc(id).get()`, most reads of an action): no matcher to build
@@ -60,10 +62,36 @@ function matchTest(rest: Filter, geo: GeoClause | null): (doc: Doc) => boolean {
   const id = rest._id;
   if (!geo && keys.length === 1 && (typeof id === 'string' || typeof id === 'number'))
     return (doc) => doc._id === id;
-  const matcher = usesExpressions(rest)
-    ? new Query(rest)
-    : new QueryOfContext(rest, { context: QUERY_CONTEXT });
-  return (doc) => matcher.test(doc) && (!geo || geo.test(doc));
+  const build = () =>
+    usesExpressions(rest) ? new Query(rest) : new QueryOfContext(rest, { context: QUERY_CONTEXT });
+  const plain = plainFilterTest(rest);
+  // a filter mingo refuses is refused when the read starts, as before; a plain one it always takes
+  let matcher = plain ? undefined : build();
+  const mingoTest = (doc: Doc) => (matcher ??= build()).test(doc);
+  const restTest = plain ? (doc: Doc) => plain(doc) ?? mingoTest(doc) : mingoTest;
+  return geo ? (doc) => restTest(doc) && geo.test(doc) : restTest;
+}
+
+interface CompiledFilter {
+  rest: Filter;
+  geo: GeoClause | null;
+  test: (doc: Doc) => boolean;
+}
+
+/**
+ * A filter split and its test built, once for the filter object a read passes: the engine hands the same filter
+ * to find() and then to pendingAffects().
+ */
+const compiledFilters = new WeakMap<Filter, CompiledFilter>();
+
+function compileFilter(filter: Filter): CompiledFilter {
+  let compiled = compiledFilters.get(filter);
+  if (!compiled) {
+    const { rest, geo } = extractGeo(filter);
+    compiled = { rest, geo, test: matchTest(rest, geo) };
+    compiledFilters.set(filter, compiled);
+  }
+  return compiled;
 }
 
 /** fn's result; a function that returns a promise is refused: its writes would outlive the transaction. */
@@ -938,8 +966,7 @@ export class Store {
     if (ids) return ids.some((id) => docs.has(String(id)));
     let test: (doc: Doc) => boolean;
     try {
-      const { rest, geo } = extractGeo(filter);
-      test = matchTest(rest, geo);
+      test = compileFilter(filter).test;
     } catch {
       return true;
     }
@@ -1018,8 +1045,7 @@ export class Store {
   /** Documents matching a filter, in order, with skip/limit/projection applied. */
   find(collection: string, filter: Filter, options: FindOptions = {}): { docs: Doc[]; plan: QueryPlan } {
     const rt = this.runtime(collection);
-    const { rest, geo } = extractGeo(filter);
-    const test = matchTest(rest, geo);
+    const { rest, geo, test } = compileFilter(filter);
     const order: Order = options.order ?? [];
     const skip = options.skip ?? 0;
     const limit = options.limit ?? Number.POSITIVE_INFINITY;
