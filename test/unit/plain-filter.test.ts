@@ -166,14 +166,22 @@ describe('a plain filter decides as mingo does, or leaves the document to mingo'
     expect(plainFilterTest(filter as Record<string, unknown>)!(doc)).toBeUndefined();
   });
 
-  it.each<[string, unknown]>([
+  // each beside a plain clause: a filter is plain only if every clause is, and one that is not must not be dropped
+  it.each<[string, Record<string, unknown>]>([
     ['null (it matches a missing field)', { a: null }],
     ['$ne', { a: { $ne: 1 } }],
     ['$in', { a: { $in: [1] } }],
     ['$or', { $or: [{ a: 1 }] }],
     ['an empty $and', { $and: [] }],
+    ['$and of something else than filters', { $and: [5] }],
+    ['$and not a list', { $and: { a: 1 } }],
+    ['$and holding a clause that is not plain', { $and: [{ b: 1 }, { a: null }] }],
     ['an array position', { 'a.0': 1 }],
-    ['an operator as a field', { $where: 'true' }],
+    ['an array position of two digits', { 'a.12': 1 }],
+    ['an empty field name', { '': 1 }],
+    ['an empty part of a path', { 'a..b': 1 }],
+    ['an operator inside a path', { 'a.$b': 1 }],
+    ['an operator as a field', { $comment: 'c' }],
     ['an empty condition', { a: {} }],
     ['a boolean range', { a: { $gt: false } }],
     ['NaN', { a: NaN }],
@@ -181,9 +189,16 @@ describe('a plain filter decides as mingo does, or leaves the document to mingo'
     ['an invalid date', { a: new Date(NaN) }],
     ['a regular expression', { a: /x/ }],
     ['an object (whole-document equality)', { a: { b: 1 } }],
-    ['no clause at all', {}],
-  ])('%s makes a filter that is not plain', (_label, filter) => {
-    expect(plainFilterTest(filter as Record<string, unknown>)).toBeNull();
+  ])('%s makes a filter that is not plain', (_label, clause) => {
+    expect(plainFilterTest(clause)).toBeNull();
+    expect(plainFilterTest({ x: 1, ...clause })).toBeNull();
+  });
+
+  it('no clause at all, or not an object, is not a plain filter; a field name with digits in it is', () => {
+    expect(plainFilterTest({})).toBeNull();
+    expect(plainFilterTest(null as unknown as Record<string, unknown>)).toBeNull();
+    expect(plainFilterTest([{ a: 1 }] as unknown as Record<string, unknown>)).toBeNull();
+    for (const field of ['a.b1', 'a.1b', 'b2b.c']) expect(plainFilterTest({ [field]: 1 })).not.toBeNull();
   });
 
   it('the filters a green scan sends are plain: the person by code, the scans of the code around a time', () => {

@@ -121,6 +121,26 @@ const AREAS = {
     bundles: true,
     tsconfig: SERVER_TSCONFIG,
   },
+  store: {
+    description:
+      'tools/local-cloud/db: the embedded database (store, planner, plain filters, EJSON, index keys)',
+    mutate: ['tools/local-cloud/db/**/*.ts'],
+    // the store's own suites, and the real wx-server-sdk on it in the test's process (test/helpers/embedded-db.ts);
+    // the functions' suites reach it through the local cloud too, and would take hours over the store's mutants
+    tests: [
+      ...unit('plain-filter', 'store-planner', 'store-group-commit', 'ejson', 'key-codec'),
+      ...integration(
+        'database-semantics',
+        'database-aggregate',
+        'database-indexes',
+        'database-transactions',
+        'crash-group-commit',
+        'filters-on-index',
+      ),
+    ],
+    bundles: false,
+    tsconfig: 'tools/mutate/tsconfig.store.json',
+  },
 };
 
 module.exports = { AREAS };

@@ -32,7 +32,6 @@ function isScalar(value: unknown): value is Scalar {
 
 /** A field path with no operator and no array position in it (`a.0` may name an element in MongoDB). */
 function pathOf(field: string): string[] | null {
-  if (field === '' || field.startsWith('$')) return null;
   const parts = field.split('.');
   return parts.every((p) => p !== '' && !p.startsWith('$') && !/^\d+$/.test(p)) ? parts : null;
 }
