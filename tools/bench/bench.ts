@@ -10,6 +10,7 @@
  * table and written to bench/results/latest.json.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,6 +109,40 @@ function rawSqliteInsertRate(cloud: LocalCloud): number {
   const rate = Math.round(n / ((performance.now() - started) / 1000));
   db.exec('DROP TABLE bench_raw');
   return rate;
+}
+
+/**
+ * A fixed piece of CPU work — JSON and SHA-256 over a scan-sized document, 20,000 times — in ms (the median of five,
+ * after one to warm up): the machine's speed at that moment. On a shared machine it moves between hours as the scans'
+ * rate does, so compare the rates of two runs only where their references agree.
+ */
+function cpuReferenceMs(): number {
+  const doc = {
+    _id: 'scan-0000000000ab-abcdefabcdef',
+    scopeAncestors: [
+      'root-aaaaaaaaaaaaaaaa',
+      'senior-bbbbbbbbbbbbbbbb',
+      'mid-cccccccccccccccc',
+      'ord-dddddddddd',
+    ],
+    site: { id: 'site-00001', name: '某某超市' },
+    temperature: 36.5,
+    color: 'green',
+    masked: { name: '李*', idNumber: '2201**********1234' },
+    qr: { codeId: '1000000000000192', step: 59872225 },
+  };
+  const times: number[] = [];
+  for (let round = 0; round < 6; round++) {
+    const started = performance.now();
+    for (let i = 0; i < 20_000; i++) {
+      const text = JSON.stringify({ ...doc, i });
+      JSON.parse(text);
+      createHash('sha256').update(text).digest();
+    }
+    if (round > 0) times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return Math.round(times[2] * 10) / 10;
 }
 
 /** The mini-program's package sizes as WeChat counts them (tools/ci/size.js), or why they are missing. */
@@ -224,6 +259,7 @@ async function main(): Promise<void> {
       label: 'warm-up',
     });
 
+    const cpuBefore = cpuReferenceMs();
     // the realistic mix at a gate (gate-clients.ts), sent from a thread of its own: one gate, then eight together
     const oneGate = await runGateClients(
       { url: cloud.url, gates: scanners.slice(0, 1), crowd: citizens, scans: LIVE_SCANS, label: 'live-1' },
@@ -244,6 +280,11 @@ async function main(): Promise<void> {
       serverBusyUsPerScan: eightGates.serverBusyUsPerScan,
       processCpuUsPerScan: eightGates.processCpuUsPerScan,
       cpuCeilingPerSecond: eightGates.cpuCeilingPerSecond,
+    };
+    // the machine's speed just before and just after the scans (a reference apart from the scans' own CPU)
+    results.machine = {
+      ...(results.machine as object),
+      cpuReferenceMs: { before: cpuBefore, after: cpuReferenceMs() },
     };
 
     // database round trips per action and case, and 1,000 rows of the list (seeded persons, all changed)
@@ -482,6 +523,12 @@ async function main(): Promise<void> {
   out(
     `  raw SQLite durable inserts                                            ${results.rawSqliteDurableInsertsPerSecond}/s`,
   );
+  const reference = (results.machine as { cpuReferenceMs?: { before: number; after: number } })
+    .cpuReferenceMs;
+  if (reference)
+    out(
+      `  the machine's CPU reference (fixed work)  ${reference.before} ms before the scans, ${reference.after} ms after`,
+    );
   const code = results.citizenCode as Stats;
   const qr = results.qrVerification as Stats;
   out(
