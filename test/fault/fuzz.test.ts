@@ -43,22 +43,12 @@ import {
   type Scanner,
   type World,
 } from '../helpers/world';
+import { seededRandom } from '../helpers/random';
 
 const PAYLOADS = Number(process.env.JXM_FUZZ_PAYLOADS ?? 10_000);
 
-/** A small deterministic PRNG (mulberry32), so that a failure can be replayed with the same seed. */
-function prng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const SEED = Number(process.env.JXM_FUZZ_SEED ?? 20261127);
-const random = prng(SEED);
+const random = seededRandom(SEED);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
 
 const DAY = 24 * 3600_000;

@@ -5,6 +5,7 @@
  */
 import { Binary, Decimal128, EJSON, Long, ObjectId, Timestamp } from 'bson';
 import { parseRelaxed } from '../../tools/local-cloud/db/ejson';
+import { seededRandom } from '../helpers/random';
 
 function outcome(parse: () => unknown): { value?: unknown; error?: string } {
   try {
@@ -22,17 +23,6 @@ function expectSameAsBson(text: string): void {
   expect(EJSON.stringify(fast.value ?? null, { relaxed: false })).toBe(
     EJSON.stringify(bson.value ?? null, { relaxed: false }),
   );
-}
-
-/** A small deterministic generator (mulberry32), so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function randomValue(next: () => number, depth: number): unknown {
@@ -78,7 +68,7 @@ function randomValue(next: () => number, depth: number): unknown {
 
 describe('parseRelaxed', () => {
   it('should read what the SDK sends and what the store keeps as bson does, for generated documents', () => {
-    const next = random(20261201);
+    const next = seededRandom(20261201);
     for (let i = 0; i < 1500; i++) {
       const doc = { _id: `d${i}`, value: randomValue(next, 0) };
       expectSameAsBson(EJSON.stringify(doc, { relaxed: false }));

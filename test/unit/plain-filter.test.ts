@@ -11,17 +11,7 @@ import { Query } from 'mingo';
 import type { CollectionSpec } from '../../cloudfunctions/_server/db/collections';
 import { plainFilterTest } from '../../tools/local-cloud/db/plain-filter';
 import { Store, type Doc } from '../../tools/local-cloud/db/store';
-
-/** A small deterministic generator (mulberry32), so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../helpers/random';
 
 const T0 = Date.UTC(2026, 11, 1);
 /** Values close to each other, so that comparisons land on both sides and on equality. */
@@ -111,7 +101,7 @@ function filterOf(next: () => number): Record<string, unknown> {
 
 describe('a plain filter decides as mingo does, or leaves the document to mingo', () => {
   it('20,000 random documents and filters: every decision is mingo’s, and most are decided', () => {
-    const next = random(20261201);
+    const next = seededRandom(20261201);
     let decided = 0;
     const seen = { true: 0, false: 0 };
     for (let i = 0; i < 20_000; i++) {
