@@ -389,6 +389,43 @@ describe('pushes when the push service fails', () => {
     expect(alert).toMatchObject({ kind: 'forced_entry', status: 'open' });
     expect(alert.person).toBeUndefined();
   });
+
+  it('takes over a push whose dispatcher is still waiting on WeChat when its lease runs out, and that late answer undoes nothing', async () => {
+    await faults({ push: 'down' });
+    const scanId = await scanAtMarket(38.7);
+    await faults({ push: 'up' });
+    const row = () => cloud.store.get('push_outbox', scanId)!.doc as unknown as PushOutboxDoc;
+    const due = row().nextAttemptAt.getTime();
+    // WeChat hangs on the first push of the next run, which keeps the row leased while it waits
+    let wechatAnswers!: (err: Error) => void;
+    let hungFor = '';
+    const hung = jest.spyOn(cloud.push, 'send').mockImplementationOnce(async (message) => {
+      hungFor = message.openid;
+      return new Promise<void>((_resolve, reject) => (wechatAnswers = reject));
+    });
+    try {
+      cloud.clock.set({ offsetMs: cloud.clock.offsetMs + (due - cloud.clock.nowMs()) });
+      const stale = runTimer<Record<string, number>>(cloud, 'cron', 'pushDispatch');
+      while (!hungFor) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(row().status).toBe('sending');
+      const sentBefore = (await messagesTo(hungFor)).filter((m) => m.status === 'sent').length;
+      // the lease (2 minutes) runs out: the next run takes the row over and pushes to everyone
+      cloud.clock.set({ offsetMs: cloud.clock.offsetMs + 2 * 60_000 + 1000 });
+      const takeover = await runTimer<Record<string, number>>(cloud, 'cron', 'pushDispatch');
+      expect(takeover.data).toMatchObject({ done: 1 });
+      expect(row().status).toBe('done');
+      // WeChat fails the first run's push at last: the row it no longer holds stays done, and nothing is retried
+      wechatAnswers(new Error('WeChat timed out'));
+      expect((await stale).data).toMatchObject({ skipped: 1, done: 0, retry: 0 });
+      expect(row().status).toBe('done');
+      expect(row().recipients!.every((r) => r.status !== 'pending')).toBe(true);
+      cloud.clock.set({ offsetMs: cloud.clock.offsetMs + 60 * 60_000 });
+      await runTimer(cloud, 'cron', 'pushDispatch');
+      expect((await messagesTo(hungFor)).filter((m) => m.status === 'sent').length).toBe(sentBefore + 1);
+    } finally {
+      hung.mockRestore();
+    }
+  });
 });
 
 describe('alerts filtered by kind and status, paged', () => {

@@ -3,9 +3,11 @@
  * reports is tried at once, and while the gateway refuses it the `smsDispatch` timer tries again after 1, 2, 4 …
  * minutes — each retry due to the millisecond, never before — ten tries in all, then `failed`. Once the gateway
  * takes it, it is sent exactly once — also when two runs of the timer find it together; a message whose sender
- * stopped mid-send is taken over when its lease runs out.
+ * stopped mid-send is taken over when its lease runs out, and that sender's late answer changes nothing. One run
+ * sends every message due, oldest first, whatever their number.
  */
 import type { SmsOutboxDoc } from '../../cloudfunctions/_server/db/documents';
+import { keyRingFromEnv, seal } from '../../cloudfunctions/_server/privacy/personal-data';
 import type { Doc } from '../../tools/local-cloud/db/store';
 import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
 import { personOf } from '../helpers/identities';
@@ -158,4 +160,78 @@ it('sends a message once when two runs of the timer find it at the same moment',
   const total = (outcome: string) => runs.reduce((n, run) => n + (run.data?.[outcome] ?? 0), 0);
   expect([total('sent'), total('skipped')]).toEqual([1, 1]);
   expect(cloud.sms.sentTo(phone).map((m) => m.status)).toEqual(['failed', 'sent']);
+});
+
+it('leases a message for 2 minutes while its gateway call runs; a sender still waiting then is taken over, and its late failure undoes nothing', async () => {
+  cloud.faults.set('sms', 'down');
+  const { positionId, phone } = await positionFor(7105);
+  cloud.faults.set('sms', 'up');
+  const due = messageOf(positionId).nextAttemptAt.getTime();
+  // the gateway hangs on the next message: the run that took it waits (as a function that timed out would)
+  let gatewayAnswers!: (err: Error) => void;
+  let gatewayCalled!: () => void;
+  const called = new Promise<void>((resolve) => (gatewayCalled = resolve));
+  const hung = jest.spyOn(cloud.sms, 'send').mockImplementationOnce(() => {
+    gatewayCalled();
+    return new Promise<void>((_resolve, reject) => (gatewayAnswers = reject));
+  });
+  let stale!: Promise<unknown>;
+  try {
+    await frozenAt(cloud, due, async () => {
+      stale = runTimer(cloud, 'cron', 'smsDispatch');
+      await called;
+    });
+    // taken at `due`: sending, its second try, leased until 2 minutes later to the millisecond
+    const leaseEnd = due + 2 * 60_000;
+    expect(messageOf(positionId)).toMatchObject({
+      status: 'sending',
+      attempts: 2,
+      nextAttemptAt: new Date(leaseEnd),
+    });
+    expect(await dispatchAt(leaseEnd - 1)).toEqual({ sent: 0, retry: 0, failed: 0, skipped: 0 });
+    expect(await dispatchAt(leaseEnd)).toMatchObject({ sent: 1 });
+    expect(messageOf(positionId)).toMatchObject({ status: 'sent', attempts: 3, sentAt: new Date(leaseEnd) });
+    // the first sender's gateway call fails at last: the message it no longer holds stays sent
+    gatewayAnswers(new Error('gateway timed out'));
+    await stale;
+    expect(messageOf(positionId)).toMatchObject({ status: 'sent', attempts: 3, sentAt: new Date(leaseEnd) });
+    expect(await dispatchAt(leaseEnd + 3600_000)).toEqual({ sent: 0, retry: 0, failed: 0, skipped: 0 });
+    // the refused first try and the one that went out; the hung call never reached the stand-in's log
+    expect(cloud.sms.sentTo(phone).map((m) => m.status)).toEqual(['failed', 'sent']);
+  } finally {
+    hung.mockRestore();
+  }
+});
+
+it('sends every message due in one run, oldest due first, past the 100 it reads at a time', async () => {
+  const keys = keyRingFromEnv();
+  const t0 = Date.UTC(2027, 0, 10, 8);
+  // 150 messages due one second apart, written in an order of their own (not the order they are due in); the
+  // oldest is one whose sender stopped mid-send (`sending`, its lease run out), the rest wait for a retry
+  const phones = Array.from({ length: 150 }, (_, i) => `139${String(10_000_000 + i).padStart(8, '0')}`);
+  const order = phones.map((_, i) => (i * 37) % 150);
+  for (const i of order) {
+    cloud.store.insert('sms_outbox', {
+      _id: `outbox-batch-${String(i).padStart(3, '0')}-${(i * 7919) % 1000}`,
+      phone: seal(keys, phones[i]),
+      template: 'position_disabled',
+      params: { siteName: '批量站' },
+      text: '【吉祥码】测试',
+      status: i === 0 ? 'sending' : 'pending',
+      attempts: 1,
+      nextAttemptAt: new Date(t0 + i * 1000),
+      createdAt: new Date(t0 - 60_000),
+      sentAt: null,
+      positionId: `batch-position-${i}`,
+    } as unknown as Doc);
+  }
+  const before = cloud.sms.all().length;
+  expect(await dispatchAt(t0 + 149 * 1000)).toEqual({ sent: 150, retry: 0, failed: 0, skipped: 0 });
+  expect(
+    cloud.sms
+      .all()
+      .slice(before)
+      .map((m) => m.phone),
+  ).toEqual(phones);
+  expect(await dispatchAt(t0 + 3600_000)).toEqual({ sent: 0, retry: 0, failed: 0, skipped: 0 });
 });

@@ -144,6 +144,11 @@ export class LocalSmsSender implements SmsSender {
   sentTo(phone: string): SentSms[] {
     return this.log.filter((m) => m.phone === phone);
   }
+
+  /** Everything asked for, oldest first. */
+  all(): SentSms[] {
+    return [...this.log];
+  }
 }
 
 /** The template id the local cloud gives the functions when the environment names none (JXM_PUSH_TEMPLATE_ID). */

@@ -48,6 +48,9 @@ async function dispatchOne(ctx: SystemContext, row: PushOutboxDoc): Promise<Outc
     { status: 'sending', attempts, nextAttemptAt: new Date(ctx.now.getTime() + SENDING_LEASE_MS) },
   );
   if (taken !== 1) return 'skipped';
+  // the outcome is written only while this try still holds the row (as the SMS outbox does): pushes answered after
+  // the lease ran out must not undo what the dispatcher that took it over recorded
+  const stillHeld = { _id: row._id, status: 'sending', attempts };
   const recipients = row.recipients ?? (await recipientsOf(ctx, row));
   const template = process.env.JXM_PUSH_TEMPLATE_ID ?? '';
   let unsent = 0;
@@ -68,17 +71,20 @@ async function dispatchOne(ctx: SystemContext, row: PushOutboxDoc): Promise<Outc
     }
   }
   if (unsent === 0) {
-    await outbox.update(row._id, { status: 'done', recipients: ctx.db.command.set(recipients) });
-    return 'done';
+    const kept = await outbox.updateWhere(stillHeld, {
+      status: 'done',
+      recipients: ctx.db.command.set(recipients),
+    });
+    return kept !== 1 ? 'skipped' : 'done';
   }
   const failed = attempts >= SMS_MAX_ATTEMPTS;
   if (failed) for (const r of recipients) if (r.status === 'pending') r.status = 'failed';
-  await outbox.update(row._id, {
+  const kept = await outbox.updateWhere(stillHeld, {
     status: failed ? 'failed' : 'pending',
     nextAttemptAt: new Date(ctx.now.getTime() + retryDelayMs(attempts)),
     recipients: ctx.db.command.set(recipients),
   });
-  return failed ? 'failed' : 'retry';
+  return kept !== 1 ? 'skipped' : failed ? 'failed' : 'retry';
 }
 
 /** Pushes these alerts now if WeChat takes them; whatever fails is left to the timer. */

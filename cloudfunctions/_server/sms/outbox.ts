@@ -52,7 +52,10 @@ export function retryDelayMs(attempts: number): number {
 
 type Outcome = 'sent' | 'retry' | 'failed' | 'skipped';
 
-/** Takes the message (if still due and untaken), sends it, and records the outcome. */
+/**
+ * Takes the message (if still due and untaken), sends it, and records the outcome; `skipped` when another run took
+ * it first, or took it over while this one was still waiting for the gateway.
+ */
 async function dispatchOne(ctx: SystemContext, message: SmsOutboxDoc): Promise<Outcome> {
   const outbox = new Repository<SmsOutboxDoc>(ctx.db, 'sms_outbox');
   const attempts = message.attempts + 1;
@@ -61,6 +64,9 @@ async function dispatchOne(ctx: SystemContext, message: SmsOutboxDoc): Promise<O
     { status: 'sending', attempts, nextAttemptAt: new Date(ctx.now.getTime() + SENDING_LEASE_MS) },
   );
   if (taken !== 1) return 'skipped';
+  // the outcome is written only while this try still holds the message: a gateway that answered after the lease
+  // ran out must not undo what the dispatcher that took it over recorded (a message sent put back to pending)
+  const stillHeld = { _id: message._id, status: 'sending', attempts };
   try {
     const phone = unseal(ctx.ports.keys(), message.phone);
     // built again from its template: a message written before names were checked (or sanitised) goes out clean
@@ -74,15 +80,15 @@ async function dispatchOne(ctx: SystemContext, message: SmsOutboxDoc): Promise<O
     });
   } catch (err) {
     const failed = attempts >= SMS_MAX_ATTEMPTS;
-    await outbox.update(message._id, {
+    logFailure('sms_failed', err, { template: message.template, attempts });
+    const kept = await outbox.updateWhere(stillHeld, {
       status: failed ? 'failed' : 'pending',
       nextAttemptAt: new Date(ctx.now.getTime() + retryDelayMs(attempts)),
     });
-    logFailure('sms_failed', err, { template: message.template, attempts });
-    return failed ? 'failed' : 'retry';
+    return kept !== 1 ? 'skipped' : failed ? 'failed' : 'retry';
   }
-  await outbox.update(message._id, { status: 'sent', sentAt: ctx.now });
-  return 'sent';
+  const kept = await outbox.updateWhere(stillHeld, { status: 'sent', sentAt: ctx.now });
+  return kept !== 1 ? 'skipped' : 'sent';
 }
 
 /** Sends these messages now if the gateway takes them; whatever fails is left to the timer. */
