@@ -122,30 +122,6 @@ it('sends a refused message once the gateway takes it, exactly once', async () =
   expect(cloud.sms.sentTo(phone).map((m) => m.status)).toEqual(['failed', 'sent']);
 });
 
-it('takes over a message whose sender stopped mid-send once its 2-minute lease has run out, not before', async () => {
-  cloud.faults.set('sms', 'down');
-  const { positionId, phone } = await positionFor(7103);
-  cloud.faults.set('sms', 'up');
-  // a dispatcher took the second try at `takenAt` (status sending, leased for 2 minutes) and stopped there
-  const before = messageOf(positionId);
-  const takenAt = before.nextAttemptAt.getTime();
-  const leaseEnd = takenAt + 2 * 60_000;
-  cloud.store.replace(
-    'sms_outbox',
-    before as unknown as Doc,
-    {
-      ...before,
-      status: 'sending',
-      attempts: 2,
-      nextAttemptAt: new Date(leaseEnd),
-    } as unknown as Doc,
-  );
-  expect(await dispatchAt(leaseEnd - 1)).toEqual({ sent: 0, retry: 0, failed: 0, skipped: 0 });
-  expect(await dispatchAt(leaseEnd)).toMatchObject({ sent: 1 });
-  expect(messageOf(positionId)).toMatchObject({ status: 'sent', attempts: 3 });
-  expect(cloud.sms.sentTo(phone).map((m) => m.status)).toEqual(['failed', 'sent']);
-});
-
 it('sends a message once when two runs of the timer find it at the same moment', async () => {
   cloud.faults.set('sms', 'down');
   const { positionId, phone } = await positionFor(7104);
@@ -162,46 +138,57 @@ it('sends a message once when two runs of the timer find it at the same moment',
   expect(cloud.sms.sentTo(phone).map((m) => m.status)).toEqual(['failed', 'sent']);
 });
 
-it('leases a message for 2 minutes while its gateway call runs; a sender still waiting then is taken over, and its late failure undoes nothing', async () => {
-  cloud.faults.set('sms', 'down');
-  const { positionId, phone } = await positionFor(7105);
-  cloud.faults.set('sms', 'up');
-  const due = messageOf(positionId).nextAttemptAt.getTime();
-  // the gateway hangs on the next message: the run that took it waits (as a function that timed out would)
-  let gatewayAnswers!: (err: Error) => void;
-  let gatewayCalled!: () => void;
-  const called = new Promise<void>((resolve) => (gatewayCalled = resolve));
-  const hung = jest.spyOn(cloud.sms, 'send').mockImplementationOnce(() => {
-    gatewayCalled();
-    return new Promise<void>((_resolve, reject) => (gatewayAnswers = reject));
-  });
-  let stale!: Promise<unknown>;
-  try {
-    await frozenAt(cloud, due, async () => {
-      stale = runTimer(cloud, 'cron', 'smsDispatch');
-      await called;
+// the late answer either way: a failure must not put the message back to pending (it would be sent again), and a
+// success (the phone may then get it twice: delivery is at least once) must not be counted as this run's send
+it.each([
+  ['fails', 7105],
+  ['goes through', 7106],
+] as const)(
+  'leases a message for 2 minutes while its gateway call runs; a sender still waiting then is taken over, and when its call %s at last nothing changes',
+  async (lateAnswer, n) => {
+    cloud.faults.set('sms', 'down');
+    const { positionId, phone } = await positionFor(n);
+    cloud.faults.set('sms', 'up');
+    const due = messageOf(positionId).nextAttemptAt.getTime();
+    // the gateway hangs on the next message: the run that took it waits (as a function that timed out would)
+    let gatewayAnswers!: () => void;
+    let gatewayCalled!: () => void;
+    const called = new Promise<void>((resolve) => (gatewayCalled = resolve));
+    const hung = jest.spyOn(cloud.sms, 'send').mockImplementationOnce(() => {
+      gatewayCalled();
+      return new Promise<void>((resolve, reject) => {
+        gatewayAnswers = () => (lateAnswer === 'fails' ? reject(new Error('gateway timed out')) : resolve());
+      });
     });
-    // taken at `due`: sending, its second try, leased until 2 minutes later to the millisecond
-    const leaseEnd = due + 2 * 60_000;
-    expect(messageOf(positionId)).toMatchObject({
-      status: 'sending',
-      attempts: 2,
-      nextAttemptAt: new Date(leaseEnd),
-    });
-    expect(await dispatchAt(leaseEnd - 1)).toEqual({ sent: 0, retry: 0, failed: 0, skipped: 0 });
-    expect(await dispatchAt(leaseEnd)).toMatchObject({ sent: 1 });
-    expect(messageOf(positionId)).toMatchObject({ status: 'sent', attempts: 3, sentAt: new Date(leaseEnd) });
-    // the first sender's gateway call fails at last: the message it no longer holds stays sent
-    gatewayAnswers(new Error('gateway timed out'));
-    await stale;
-    expect(messageOf(positionId)).toMatchObject({ status: 'sent', attempts: 3, sentAt: new Date(leaseEnd) });
-    expect(await dispatchAt(leaseEnd + 3600_000)).toEqual({ sent: 0, retry: 0, failed: 0, skipped: 0 });
-    // the refused first try and the one that went out; the hung call never reached the stand-in's log
-    expect(cloud.sms.sentTo(phone).map((m) => m.status)).toEqual(['failed', 'sent']);
-  } finally {
-    hung.mockRestore();
-  }
-});
+    let stale!: Promise<{ data?: Record<string, number> }>;
+    try {
+      await frozenAt(cloud, due, async () => {
+        stale = runTimer(cloud, 'cron', 'smsDispatch');
+        await called;
+      });
+      // taken at `due`: sending, its second try, leased until 2 minutes later to the millisecond
+      const leaseEnd = due + 2 * 60_000;
+      expect(messageOf(positionId)).toMatchObject({
+        status: 'sending',
+        attempts: 2,
+        nextAttemptAt: new Date(leaseEnd),
+      });
+      expect(await dispatchAt(leaseEnd - 1)).toEqual({ sent: 0, retry: 0, failed: 0, skipped: 0 });
+      expect(await dispatchAt(leaseEnd)).toMatchObject({ sent: 1 });
+      const sent = { status: 'sent', attempts: 3, sentAt: new Date(leaseEnd) };
+      expect(messageOf(positionId)).toMatchObject(sent);
+      // the first run's call answers at last: the message it no longer holds is left as the other run wrote it
+      gatewayAnswers();
+      expect((await stale).data).toEqual({ sent: 0, retry: 0, failed: 0, skipped: 1 });
+      expect(messageOf(positionId)).toMatchObject(sent);
+      expect(await dispatchAt(leaseEnd + 3600_000)).toEqual({ sent: 0, retry: 0, failed: 0, skipped: 0 });
+      // the refused first try and the one that went out; the hung call never reached the stand-in's log
+      expect(cloud.sms.sentTo(phone).map((m) => m.status)).toEqual(['failed', 'sent']);
+    } finally {
+      hung.mockRestore();
+    }
+  },
+);
 
 it('sends every message due in one run, oldest due first, past the 100 it reads at a time', async () => {
   const keys = keyRingFromEnv();

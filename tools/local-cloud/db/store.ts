@@ -80,7 +80,8 @@ interface CompiledFilter {
 
 /**
  * A filter split and its test built, once for the filter object a read passes: the engine hands the same filter
- * to find() and then to pendingAffects().
+ * to find() and then to pendingAffects(). Kept by the object, so a filter must not be changed once it is read
+ * (the engine parses a new one for every wire action).
  */
 const compiledFilters = new WeakMap<Filter, CompiledFilter>();
 
