@@ -203,6 +203,11 @@ export class LocalPushSender implements PushSender {
   sentTo(openid: string): SentPush[] {
     return this.log.filter((m) => m.openid === openid);
   }
+
+  /** Everything asked for, oldest first. */
+  all(): SentPush[] {
+    return [...this.log];
+  }
 }
 
 /**

@@ -102,8 +102,12 @@ const AREAS = {
     tsconfig: SERVER_TSCONFIG,
   },
   platform: {
-    description: 'cloudfunctions/_server: router, envelope, db, privacy, SMS outbox, adapters, audit',
-    mutate: ['cloudfunctions/_server/*.ts', 'cloudfunctions/_server/{db,privacy,sms,adapters}/**/*.ts'],
+    description:
+      'cloudfunctions/_server: router, envelope, db, privacy, SMS outbox, alerts and their pushes, adapters, audit',
+    mutate: [
+      'cloudfunctions/_server/*.ts',
+      'cloudfunctions/_server/{db,privacy,sms,alerts,adapters}/**/*.ts',
+    ],
     tests: [
       // the signed pass (privacy/pass.ts): its own unit tests, SM2/SM3 against the standard's vectors, and the gate's
       ...unit('personal-data', 'sms', 'code-hmac', 'dynamic-code', 'signed-pass', 'sm2-sm3'),
@@ -116,6 +120,10 @@ const AREAS = {
         'citizen',
         'signed-pass',
         'sms-outbox',
+        // alerts/: raised by a fever or a replay at the gate, pushed to the region's agencies
+        'push-outbox',
+        'agencies',
+        'scan',
       ),
     ],
     bundles: true,
