@@ -3,7 +3,8 @@
  * keeps, tried on rows whose recipients are resolved already: while WeChat fails, tried again after 1, 2, 4 …
  * minutes, to the millisecond, ten tries, then `failed` with every recipient not reached; a recipient reached once
  * is never pushed again; a row is leased for 2 minutes while its run waits on WeChat and taken over when the lease
- * runs out; two runs that find a row together push it once; one run pushes every row due, oldest first.
+ * runs out, and the late answer of that wait changes nothing; two runs that find a row together push it once; one
+ * run pushes every row due, oldest first.
  */
 import type { PushOutboxDoc, PushRecipient } from '../../cloudfunctions/_server/db/documents';
 import type { Doc } from '../../tools/local-cloud/db/store';
@@ -90,40 +91,49 @@ it('tries again after 1, 2, 4 … minutes while WeChat fails, ten tries in all, 
   }
 });
 
-it('leases a row for 2 minutes while its run waits on WeChat, and a run at the lease’s end takes it over', async () => {
-  const t = T0 + 3600_000;
-  pushRow('push-lease', t, { 'agency-c': 'pending' });
-  let answer!: () => void;
-  let called!: () => void;
-  const reached = new Promise<void>((resolve) => (called = resolve));
-  const hung = jest.spyOn(cloud.push, 'send').mockImplementationOnce(() => {
-    called();
-    return new Promise<void>((_resolve, reject) => (answer = () => reject(new Error('WeChat timed out'))));
-  });
-  try {
-    let stale!: Promise<{ data?: Counts }>;
-    await frozenAt(cloud, t, async () => {
-      stale = runTimer<Counts>(cloud, 'cron', 'pushDispatch');
-      await reached;
+it.each([
+  ['fails', 1],
+  ['goes through', 2],
+] as const)(
+  'leases a row for 2 minutes while its run waits on WeChat; a run at the lease’s end takes it over, and when the wait %s nothing changes',
+  async (lateAnswer, n) => {
+    const t = T0 + n * 3600_000;
+    const openid = `agency-lease-${n}`;
+    pushRow(`push-lease-${n}`, t, { [openid]: 'pending' });
+    let answer!: () => void;
+    let called!: () => void;
+    const reached = new Promise<void>((resolve) => (called = resolve));
+    const hung = jest.spyOn(cloud.push, 'send').mockImplementationOnce(() => {
+      called();
+      return new Promise<void>((resolve, reject) => {
+        answer = () => (lateAnswer === 'fails' ? reject(new Error('WeChat timed out')) : resolve());
+      });
     });
-    expect(rowOf('push-lease')).toMatchObject({
-      status: 'sending',
-      attempts: 1,
-      nextAttemptAt: new Date(t + 2 * 60_000),
-    });
-    expect(await dispatchAt(t + 2 * 60_000 - 1)).toEqual(NOTHING);
-    expect(await dispatchAt(t + 2 * 60_000)).toEqual({ ...NOTHING, done: 1 });
-    answer();
-    expect((await stale).data).toEqual({ ...NOTHING, skipped: 1 });
-    expect(rowOf('push-lease')).toMatchObject({ status: 'done', attempts: 2 });
-    expect(cloud.push.sentTo('agency-c').map((m) => m.status)).toEqual(['sent']);
-  } finally {
-    hung.mockRestore();
-  }
-});
+    try {
+      let stale!: Promise<{ data?: Counts }>;
+      await frozenAt(cloud, t, async () => {
+        stale = runTimer<Counts>(cloud, 'cron', 'pushDispatch');
+        await reached;
+      });
+      expect(rowOf(`push-lease-${n}`)).toMatchObject({
+        status: 'sending',
+        attempts: 1,
+        nextAttemptAt: new Date(t + 2 * 60_000),
+      });
+      expect(await dispatchAt(t + 2 * 60_000 - 1)).toEqual(NOTHING);
+      expect(await dispatchAt(t + 2 * 60_000)).toEqual({ ...NOTHING, done: 1 });
+      answer();
+      expect((await stale).data).toEqual({ ...NOTHING, skipped: 1 });
+      expect(rowOf(`push-lease-${n}`)).toMatchObject({ status: 'done', attempts: 2 });
+      expect(cloud.push.sentTo(openid).map((m) => m.status)).toEqual(['sent']);
+    } finally {
+      hung.mockRestore();
+    }
+  },
+);
 
 it('pushes a row once when two runs of the timer find it at the same moment', async () => {
-  const t = T0 + 2 * 3600_000;
+  const t = T0 + 5 * 3600_000;
   pushRow('push-race', t, { 'agency-d': 'pending' });
   // 10 ms a database trip: both runs read the row as due before either takes it
   const runs = await withTripDelay(cloud, 10, () =>
@@ -135,7 +145,7 @@ it('pushes a row once when two runs of the timer find it at the same moment', as
 });
 
 it('pushes every row due in one run, oldest due first, past the 100 it reads at a time', async () => {
-  const t = T0 + 3 * 3600_000;
+  const t = T0 + 6 * 3600_000;
   // 150 rows due one second apart, written in an order of their own; the oldest was taken by a run that stopped
   // (`sending`, its lease run out), so an order by status would put it last
   const order = Array.from({ length: 150 }, (_, i) => (i * 37) % 150);
