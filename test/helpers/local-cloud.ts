@@ -51,6 +51,40 @@ export async function withTripDelay<T>(cloud: LocalCloud, ms: number, fn: () => 
   }
 }
 
+/** A stand-in's call held open by hangNextSend. */
+export interface HungSend<M> {
+  /** Resolves, with what was to be sent, once the call is made. */
+  reached: Promise<M>;
+  /** Ends the call: with the gateway's error, or as sent. */
+  answer(): void;
+  restore(): void;
+}
+
+/**
+ * Makes the next `send` of an external service's stand-in (the SMS gateway, WeChat's pushes) wait until `answer()`,
+ * which then fails it or lets it through: a gateway that does not answer while a run holds its lease. What a hung
+ * call asked is not in the stand-in's log.
+ */
+export function hangNextSend<M>(
+  sender: { send(message: M): Promise<void> },
+  lateAnswer: 'fails' | 'goes through',
+): HungSend<M> {
+  let answer: (() => void) | undefined;
+  let called!: (message: M) => void;
+  const reached = new Promise<M>((resolve) => (called = resolve));
+  const spy = jest.spyOn(sender, 'send').mockImplementationOnce((message: M) => {
+    called(message);
+    return new Promise<void>((resolve, reject) => {
+      answer = () => (lateAnswer === 'fails' ? reject(new Error('no answer in time')) : resolve());
+    });
+  });
+  return {
+    reached,
+    answer: () => answer?.(),
+    restore: () => spy.mockRestore(),
+  };
+}
+
 export interface HttpReply<T = unknown> {
   status: number;
   body: { ok: boolean; data?: T; error?: { code: string; message: string; fields?: Record<string, string> } };

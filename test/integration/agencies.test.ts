@@ -15,7 +15,7 @@ import type {
   PushOutboxDoc,
 } from '../../cloudfunctions/_server/db/documents';
 import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
-import { call, openLocalCloud, runTimer, type HttpReply } from '../helpers/local-cloud';
+import { call, hangNextSend, openLocalCloud, runTimer, type HttpReply } from '../helpers/local-cloud';
 import { OrgTree, type Held } from '../helpers/org-tree';
 import { CHANGCHUN, citizenWithCode, newScanId, onDuty, register, type Scanner } from '../helpers/world';
 
@@ -397,16 +397,11 @@ describe('pushes when the push service fails', () => {
     const row = () => cloud.store.get('push_outbox', scanId)!.doc as unknown as PushOutboxDoc;
     const due = row().nextAttemptAt.getTime();
     // WeChat hangs on the first push of the next run, which keeps the row leased while it waits
-    let wechatAnswers!: (err: Error) => void;
-    let hungFor = '';
-    const hung = jest.spyOn(cloud.push, 'send').mockImplementationOnce(async (message) => {
-      hungFor = message.openid;
-      return new Promise<void>((_resolve, reject) => (wechatAnswers = reject));
-    });
+    const hung = hangNextSend(cloud.push, 'fails');
     try {
       cloud.clock.set({ offsetMs: cloud.clock.offsetMs + (due - cloud.clock.nowMs()) });
       const stale = runTimer<Record<string, number>>(cloud, 'cron', 'pushDispatch');
-      while (!hungFor) await new Promise((resolve) => setTimeout(resolve, 5));
+      const hungFor = (await hung.reached).openid;
       expect(row().status).toBe('sending');
       const sentBefore = (await messagesTo(hungFor)).filter((m) => m.status === 'sent').length;
       // the lease (2 minutes) runs out: the next run takes the row over and pushes to everyone
@@ -415,7 +410,7 @@ describe('pushes when the push service fails', () => {
       expect(takeover.data).toMatchObject({ done: 1 });
       expect(row().status).toBe('done');
       // WeChat fails the first run's push at last: the row it no longer holds stays done, and nothing is retried
-      wechatAnswers(new Error('WeChat timed out'));
+      hung.answer();
       expect((await stale).data).toMatchObject({ skipped: 1, done: 0, retry: 0 });
       expect(row().status).toBe('done');
       expect(row().recipients!.every((r) => r.status !== 'pending')).toBe(true);
@@ -423,7 +418,7 @@ describe('pushes when the push service fails', () => {
       await runTimer(cloud, 'cron', 'pushDispatch');
       expect((await messagesTo(hungFor)).filter((m) => m.status === 'sent').length).toBe(sentBefore + 1);
     } finally {
-      hung.mockRestore();
+      hung.restore();
     }
   });
 });

@@ -9,7 +9,7 @@
 import type { PushOutboxDoc, PushRecipient } from '../../cloudfunctions/_server/db/documents';
 import type { Doc } from '../../tools/local-cloud/db/store';
 import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
-import { frozenAt, openLocalCloud, runTimer, withTripDelay } from '../helpers/local-cloud';
+import { frozenAt, hangNextSend, openLocalCloud, runTimer, withTripDelay } from '../helpers/local-cloud';
 
 let cloud: LocalCloud;
 
@@ -100,20 +100,12 @@ it.each([
     const t = T0 + n * 3600_000;
     const openid = `agency-lease-${n}`;
     pushRow(`push-lease-${n}`, t, { [openid]: 'pending' });
-    let answer!: () => void;
-    let called!: () => void;
-    const reached = new Promise<void>((resolve) => (called = resolve));
-    const hung = jest.spyOn(cloud.push, 'send').mockImplementationOnce(() => {
-      called();
-      return new Promise<void>((resolve, reject) => {
-        answer = () => (lateAnswer === 'fails' ? reject(new Error('WeChat timed out')) : resolve());
-      });
-    });
+    const hung = hangNextSend(cloud.push, lateAnswer);
     try {
       let stale!: Promise<{ data?: Counts }>;
       await frozenAt(cloud, t, async () => {
         stale = runTimer<Counts>(cloud, 'cron', 'pushDispatch');
-        await reached;
+        await hung.reached;
       });
       expect(rowOf(`push-lease-${n}`)).toMatchObject({
         status: 'sending',
@@ -122,12 +114,12 @@ it.each([
       });
       expect(await dispatchAt(t + 2 * 60_000 - 1)).toEqual(NOTHING);
       expect(await dispatchAt(t + 2 * 60_000)).toEqual({ ...NOTHING, done: 1 });
-      answer();
+      hung.answer();
       expect((await stale).data).toEqual({ ...NOTHING, skipped: 1 });
       expect(rowOf(`push-lease-${n}`)).toMatchObject({ status: 'done', attempts: 2 });
       expect(cloud.push.sentTo(openid).map((m) => m.status)).toEqual(['sent']);
     } finally {
-      hung.mockRestore();
+      hung.restore();
     }
   },
 );

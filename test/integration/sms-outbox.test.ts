@@ -11,7 +11,14 @@ import { keyRingFromEnv, seal } from '../../cloudfunctions/_server/privacy/perso
 import type { Doc } from '../../tools/local-cloud/db/store';
 import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
 import { personOf } from '../helpers/identities';
-import { call, frozenAt, openLocalCloud, runTimer, withTripDelay } from '../helpers/local-cloud';
+import {
+  call,
+  frozenAt,
+  hangNextSend,
+  openLocalCloud,
+  runTimer,
+  withTripDelay,
+} from '../helpers/local-cloud';
 import { CHANGCHUN } from '../helpers/world';
 
 const INITIATOR = 'outbox-initiator';
@@ -151,20 +158,12 @@ it.each([
     cloud.faults.set('sms', 'up');
     const due = messageOf(positionId).nextAttemptAt.getTime();
     // the gateway hangs on the next message: the run that took it waits (as a function that timed out would)
-    let gatewayAnswers!: () => void;
-    let gatewayCalled!: () => void;
-    const called = new Promise<void>((resolve) => (gatewayCalled = resolve));
-    const hung = jest.spyOn(cloud.sms, 'send').mockImplementationOnce(() => {
-      gatewayCalled();
-      return new Promise<void>((resolve, reject) => {
-        gatewayAnswers = () => (lateAnswer === 'fails' ? reject(new Error('gateway timed out')) : resolve());
-      });
-    });
+    const hung = hangNextSend(cloud.sms, lateAnswer);
     let stale!: Promise<{ data?: Record<string, number> }>;
     try {
       await frozenAt(cloud, due, async () => {
         stale = runTimer(cloud, 'cron', 'smsDispatch');
-        await called;
+        await hung.reached;
       });
       // taken at `due`: sending, its second try, leased until 2 minutes later to the millisecond
       const leaseEnd = due + 2 * 60_000;
@@ -178,14 +177,14 @@ it.each([
       const sent = { status: 'sent', attempts: 3, sentAt: new Date(leaseEnd) };
       expect(messageOf(positionId)).toMatchObject(sent);
       // the first run's call answers at last: the message it no longer holds is left as the other run wrote it
-      gatewayAnswers();
+      hung.answer();
       expect((await stale).data).toEqual({ sent: 0, retry: 0, failed: 0, skipped: 1 });
       expect(messageOf(positionId)).toMatchObject(sent);
       expect(await dispatchAt(leaseEnd + 3600_000)).toEqual({ sent: 0, retry: 0, failed: 0, skipped: 0 });
       // the refused first try and the one that went out; the hung call never reached the stand-in's log
       expect(cloud.sms.sentTo(phone).map((m) => m.status)).toEqual(['failed', 'sent']);
     } finally {
-      hung.mockRestore();
+      hung.restore();
     }
   },
 );
