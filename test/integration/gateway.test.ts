@@ -39,7 +39,9 @@ const env = (prefix: string, extra: Record<string, string> = {}) => {
     [`${prefix}_URL`]: url,
     [`${prefix}_APP_ID`]: 'jxm-test',
     [`${prefix}_SECRET`]: SECRET,
-    [`${prefix}_TIMEOUT_MS`]: '300',
+    // long enough that a loaded machine (CI runs suites side by side) never cuts off an answer the test waits for;
+    // the timeout's own test sets a short one
+    [`${prefix}_TIMEOUT_MS`]: '5000',
     [`${prefix}_RETRIES`]: '2',
     ...extra,
   });
@@ -109,7 +111,7 @@ describe('real-name gateway', () => {
   });
 
   it('times out a gateway that does not answer', async () => {
-    const restore = env('JXM_REALNAME', { JXM_REALNAME_RETRIES: '0' });
+    const restore = env('JXM_REALNAME', { JXM_REALNAME_RETRIES: '0', JXM_REALNAME_TIMEOUT_MS: '300' });
     try {
       handler = () => undefined; // never answers
       const started = Date.now();
