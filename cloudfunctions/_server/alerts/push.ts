@@ -10,11 +10,9 @@ import { Repository } from '../db/repository';
 import { logEvent, logFailure } from '../log';
 import { isPushRefused } from '../ports';
 import type { SystemContext } from '../router';
-import { SMS_MAX_ATTEMPTS, retryDelayMs } from '../sms/outbox';
+import { SMS_MAX_ATTEMPTS, retryDelayMs, takeForTry } from '../sms/outbox';
 import { PUSH_PAGE } from './message';
 
-/** How long a dispatcher holds a row it is sending before another may take it over. */
-const SENDING_LEASE_MS = 2 * 60_000;
 /** Agency positions of one region: more than this would be a misconfiguration; they are pushed in order. */
 const MAX_RECIPIENTS = 200;
 
@@ -42,15 +40,10 @@ async function recipientsOf(ctx: SystemContext, row: PushOutboxDoc): Promise<Pus
 
 async function dispatchOne(ctx: SystemContext, row: PushOutboxDoc): Promise<Outcome> {
   const outbox = outboxOf(ctx);
-  const attempts = row.attempts + 1;
-  const taken = await outbox.updateWhere(
-    { _id: row._id, status: row.status, attempts: row.attempts },
-    { status: 'sending', attempts, nextAttemptAt: new Date(ctx.now.getTime() + SENDING_LEASE_MS) },
-  );
-  if (taken !== 1) return 'skipped';
-  // the outcome is written only while this try still holds the row (as the SMS outbox does): pushes answered after
-  // the lease ran out must not undo what the dispatcher that took it over recorded
-  const stillHeld = { _id: row._id, status: 'sending', attempts };
+  // leased, and its outcome written only while this try still holds it (takeForTry)
+  const held = await takeForTry(outbox, row, ctx.now);
+  if (!held) return 'skipped';
+  const { attempts, stillHeld } = held;
   const recipients = row.recipients ?? (await recipientsOf(ctx, row));
   const template = process.env.JXM_PUSH_TEMPLATE_ID ?? '';
   let unsent = 0;

@@ -18,8 +18,30 @@ import { randomId, unseal } from '../privacy/personal-data';
 import type { SystemContext } from '../router';
 
 export const SMS_MAX_ATTEMPTS = 10;
-/** How long a dispatcher holds a message it is sending before another may take it over. */
+/** How long a dispatcher holds a message (or an alert's push row) it is sending before another may take it over. */
 const SENDING_LEASE_MS = 2 * 60_000;
+
+type Filter = Record<string, unknown>;
+
+/**
+ * Takes an outbox row for one more try, if it is still as it was read (due, and taken by no other run): `sending`,
+ * its try counted, leased for SENDING_LEASE_MS, so that a run that dies mid-send is taken over by the next. Gives the
+ * filter that finds the row only while this try still holds it — the outcome is written through it, so that a
+ * gateway answering after the lease ran out cannot undo what the run that took it over recorded (a message it sent
+ * put back to pending, and sent again) — or null when another run took the row first. SMS and alert pushes alike.
+ */
+export async function takeForTry(
+  outbox: { updateWhere(filter: Filter, patch: Filter): Promise<number> },
+  row: { _id: string; status: string; attempts: number },
+  now: Date,
+): Promise<{ attempts: number; stillHeld: Filter } | null> {
+  const attempts = row.attempts + 1;
+  const taken = await outbox.updateWhere(
+    { _id: row._id, status: row.status, attempts: row.attempts },
+    { status: 'sending', attempts, nextAttemptAt: new Date(now.getTime() + SENDING_LEASE_MS) },
+  );
+  return taken === 1 ? { attempts, stillHeld: { _id: row._id, status: 'sending', attempts } } : null;
+}
 
 export function smsMessage(
   ctx: SystemContext,
@@ -58,15 +80,9 @@ type Outcome = 'sent' | 'retry' | 'failed' | 'skipped';
  */
 async function dispatchOne(ctx: SystemContext, message: SmsOutboxDoc): Promise<Outcome> {
   const outbox = new Repository<SmsOutboxDoc>(ctx.db, 'sms_outbox');
-  const attempts = message.attempts + 1;
-  const taken = await outbox.updateWhere(
-    { _id: message._id, status: message.status, attempts: message.attempts },
-    { status: 'sending', attempts, nextAttemptAt: new Date(ctx.now.getTime() + SENDING_LEASE_MS) },
-  );
-  if (taken !== 1) return 'skipped';
-  // the outcome is written only while this try still holds the message: a gateway that answered after the lease
-  // ran out must not undo what the dispatcher that took it over recorded (a message sent put back to pending)
-  const stillHeld = { _id: message._id, status: 'sending', attempts };
+  const held = await takeForTry(outbox, message, ctx.now);
+  if (!held) return 'skipped';
+  const { attempts, stillHeld } = held;
   try {
     const phone = unseal(ctx.ports.keys(), message.phone);
     // built again from its template: a message written before names were checked (or sanitised) goes out clean

@@ -8,6 +8,7 @@
  * mingo. So only a comparison of two values of the same plain type is decided here, where MongoDB, mingo and
  * JavaScript agree. A filter with anything else in it is not a plain filter (null), and goes to mingo whole.
  */
+import { isPlainObject } from '../../../miniprogram/core/validation';
 import type { Doc, Filter } from './documents';
 
 /** true or false when decided here; undefined when mingo must decide for this document. */
@@ -34,10 +35,6 @@ function isScalar(value: unknown): value is Scalar {
 function pathOf(field: string): string[] | null {
   const parts = field.split('.');
   return parts.every((p) => p !== '' && !p.startsWith('$') && !/^\d+$/.test(p)) ? parts : null;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
 }
 
 function clausesOf(filter: unknown, into: Clause[]): boolean {
