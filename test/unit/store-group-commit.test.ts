@@ -5,7 +5,7 @@
  * the same file as the witness of what is committed (it sees nothing of a group before its COMMIT).
  */
 import Database from 'better-sqlite3';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CollectionSpec } from '../../cloudfunctions/_server/db/collections';
@@ -35,7 +35,7 @@ let witness: Database.Database;
 
 beforeEach(() => {
   file = join(mkdtempSync(join(tmpdir(), 'jxm-group-')), 'cloud.db');
-  store = new Store(file, SPECS);
+  store = new Store(file, SPECS, { shared: true });
   store.createCollection('things');
   engine = new DatabaseEngine(store);
   witness = new Database(file, { readonly: true });
@@ -110,6 +110,23 @@ describe('concurrent writes', () => {
     } finally {
       reopened.close();
     }
+  });
+
+  it('should hold the file for itself unless opened shared: another connection is refused, and no -shm file is left to share', async () => {
+    await insert({ _id: 'k1', kind: 'a', n: 1 });
+    store.close();
+    witness.close();
+    const own = new Store(file, SPECS);
+    const other = new Database(file, { readonly: true, timeout: 0 });
+    try {
+      expect(own.count('things')).toBe(1);
+      expect(() => other.prepare('SELECT count(*) AS n FROM "c_things"').get()).toThrow(/database is locked/);
+      expect(existsSync(`${file}-shm`)).toBe(false);
+    } finally {
+      other.close();
+      own.close();
+    }
+    witness = new Database(file, { readonly: true });
   });
 
   it('should leave the connection at synchronous=FULL between groups, for whoever uses it directly', async () => {
