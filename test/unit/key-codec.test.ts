@@ -1,4 +1,5 @@
-import { encodeKey } from '../../tools/local-cloud/db/key-codec';
+import { valuesAtPath } from '../../tools/local-cloud/db/documents';
+import { encodeComponent, encodeKey } from '../../tools/local-cloud/db/key-codec';
 
 const order = (values: unknown[][]) =>
   values
@@ -43,5 +44,49 @@ describe('index keys', () => {
       'p10@2025-01',
       'p2@2026-01',
     ]);
+  });
+
+  it('should order null before every number, objects between strings and booleans, false before true', () => {
+    expect(order([[true], [{ a: 1 }], [false], [-Infinity], [null], ['z'], [undefined]])).toEqual([
+      [null],
+      [undefined],
+      [-Infinity],
+      ['z'],
+      [{ a: 1 }],
+      [false],
+      [true],
+    ]);
+  });
+
+  // the index tables keep these bytes on disk: a change of encoding would leave a data file's indexes unreadable
+  it.each([
+    [null, '05'],
+    [undefined, '05'],
+    [0, '108000000000000000'],
+    [-0, '108000000000000000'],
+    [1, '10bff0000000000000'],
+    [-1, '10400fffffffffffff'],
+    ['a', '20610000'],
+    ['a\u0000b', '206100ff620000'],
+    [false, '4000'],
+    [true, '4001'],
+    [new Date(0), '508000000000000000'],
+    [{ a: 1 }, '307b2261223a317d0000'],
+  ])('should encode %p as the bytes %s', (value, hex) => {
+    expect(encodeComponent(value).toString('hex')).toBe(hex);
+  });
+});
+
+describe('the values an index takes from a document', () => {
+  it.each([
+    ['site.id', { site: { id: 's1' } }, ['s1']],
+    ['site.id', { site: 's1' }, []],
+    ['site.id', { site: null }, []],
+    ['site.id', {}, []],
+    ['scopeAncestors', { scopeAncestors: ['p1', 'p2'] }, [['p1', 'p2']]],
+    ['items.id', { items: [{ id: 1 }, { other: 2 }, 'x', null, { id: 3 }] }, [1, 3]],
+    ['a.b.c', { a: [{ b: [{ c: 1 }, { c: 2 }] }, { b: { c: 3 } }] }, [1, 2, 3]],
+  ])('should find at %s in %j the values %j', (path, doc, values) => {
+    expect(valuesAtPath(doc, path)).toEqual(values);
   });
 });
