@@ -16,6 +16,7 @@ const SPECS: Record<string, CollectionSpec> = {
   things: { description: 'test documents', indexes: [] },
 };
 const NOW = Date.UTC(2026, 11, 2, 4, 0, 0);
+let now = NOW;
 
 let store: Store;
 let engine: DatabaseEngine;
@@ -23,7 +24,8 @@ let engine: DatabaseEngine;
 beforeEach(() => {
   store = new Store(join(mkdtempSync(join(tmpdir(), 'jxm-wire-')), 'cloud.db'), SPECS);
   store.createCollection('things');
-  engine = new DatabaseEngine(store, () => NOW);
+  now = NOW;
+  engine = new DatabaseEngine(store, () => now);
 });
 
 afterEach(() => {
@@ -225,5 +227,160 @@ describe('transaction actions', () => {
     const aborted = send('abortTransaction', { transactionId }).then(() => order.push('abort'));
     await Promise.all([second, aborted]);
     expect(order).toEqual(['start', 'write', 'abort', 'write']);
+  });
+});
+
+describe('reads and writes outside a transaction', () => {
+  const three = async () => {
+    for (const [id, n] of [
+      ['a', 1],
+      ['b', 2],
+      ['c', 3],
+    ] as const)
+      await insert({ _id: id, n, kind: 'k' });
+  };
+  const ids = (docs: Array<Record<string, unknown>>) => docs.map((d) => d._id);
+
+  it.each([0, -1, 'ten'])(
+    'should read a limit of %p as the default, and an offset below 1 as none',
+    async (limit) => {
+      await three();
+      expect(ids(await find(undefined, { limit, order: '{"n":1}' }))).toEqual(['a', 'b', 'c']);
+      expect(ids(await find(undefined, { offset: -2, order: '{"n":1}' }))).toEqual(['a', 'b', 'c']);
+      expect(ids(await find(undefined, { offset: 1, limit: 1, order: '{"n":1}' }))).toEqual(['b']);
+    },
+  );
+
+  it('should take a transactionId that is empty or null as none', async () => {
+    await three();
+    for (const transactionId of ['', null]) expect(await find(undefined, { transactionId })).toHaveLength(3);
+  });
+
+  it.each(['5', '[1,2]', 'null', '"text"'])(
+    'should refuse to insert %s, which is not a document',
+    async (data) => {
+      expect(errorOf(await send('insertDocument', { data: [data] }))).toEqual({
+        code: 'INVALID_PARAM',
+        message: '参数必需是非空对象',
+      });
+      expect(await find()).toEqual([]);
+    },
+  );
+
+  it('should give a document inserted with an empty or null _id an id of its own', async () => {
+    const reply = await send('insertDocument', { data: ['{"_id":null,"n":1}', '{"_id":"","n":2}'] });
+    const insertedIds = (reply.data as { insertedIds: string[] }).insertedIds;
+    expect(insertedIds).toHaveLength(2);
+    for (const id of insertedIds) expect(id).toMatch(/^[0-9a-f]{32}$/);
+    expect(ids(await find(undefined, { order: '{"n":1}' }))).toEqual(insertedIds);
+  });
+
+  it.each(['5', 'null', '"text"'])('should refuse an update whose data %s is not an object', async (data) => {
+    await three();
+    const reply = await send('modifyDocument', { queryType: 'WHERE', query: '{}', data });
+    expect(errorOf(reply)).toEqual({ code: 'INVALID_PARAM', message: '参数必需是非空对象' });
+  });
+
+  it('should update and remove one matching document when multi is false, every one otherwise', async () => {
+    await three();
+    const set = (multi?: boolean) =>
+      send('modifyDocument', { queryType: 'WHERE', query: '{"kind":"k"}', multi, data: '{"$inc":{"n":10}}' });
+    expect((await set(false)).data).toEqual({ updated: 1 });
+    expect((await set()).data).toEqual({ updated: 3 });
+    const remove = (multi?: boolean) =>
+      send('removeDocument', { queryType: 'WHERE', query: '{"kind":"k"}', multi });
+    expect((await remove(false)).data).toEqual({ deleted: 1 });
+    expect((await remove()).data).toEqual({ deleted: 2 });
+  });
+
+  it('should update and return the first document in the order asked, and leave one it does not change as it was', async () => {
+    await three();
+    const reply = await send('modifyAndReturnDoc', {
+      queryType: 'WHERE',
+      query: '{"kind":"k"}',
+      order: '{"n":-1}',
+      data: '{"$set":{"top":true}}',
+    });
+    expect(reply.data).toMatchObject({ updated: 1 });
+    expect(EJSON.parse((reply.data as { doc: string }).doc)).toEqual({
+      _id: 'c',
+      n: 3,
+      kind: 'k',
+      top: true,
+    });
+    expect(ids(await find({ top: true }))).toEqual(['c']);
+    // a transaction that read b sees no change of b when the update changes nothing in it
+    const transactionId = await tx();
+    await send('getInTransaction', { transactionId, _id: 'b' });
+    const same = await send('modifyAndReturnDoc', {
+      queryType: 'WHERE',
+      query: '{"_id":"b"}',
+      data: '{"$set":{"n":2}}',
+    });
+    expect(same.data).toMatchObject({ updated: 0 });
+    await send('updateDocInTransaction', { transactionId, _id: 'b', data: '{"$set":{"seen":true}}' });
+    expect(errorOf(await send('commitTransaction', { transactionId }))).toEqual({
+      code: undefined,
+      message: undefined,
+    });
+  });
+
+  it('should answer an aggregation without $limit with its first 20 results, as WeChat Cloud does', async () => {
+    for (let i = 0; i < 25; i++) await insert({ _id: `d${String(i).padStart(2, '0')}`, n: i });
+    const aggregate = (stages: Array<[string, unknown]>) =>
+      send('aggregateDocuments', {
+        stages: stages.map(([stageKey, value]) => ({ stageKey, stageValue: JSON.stringify(value) })),
+      });
+    const count = async (stages: Array<[string, unknown]>) =>
+      ((await aggregate(stages)).data as { list: string[] }).list.length;
+    expect(await count([['$match', {}]])).toBe(20);
+    expect(
+      await count([
+        ['$match', {}],
+        ['$limit', 25],
+      ]),
+    ).toBe(25);
+    expect(
+      await count([
+        ['$limit', 22],
+        ['$match', {}],
+      ]),
+    ).toBe(22);
+  });
+});
+
+describe('document actions in a transaction', () => {
+  it('should neither update nor create a missing document without upsert, and count what it removes', async () => {
+    await insert({ _id: 'a', n: 1 });
+    const transactionId = await tx();
+    const doc = (id: string) => ({ transactionId, queryType: 'DOC', query: JSON.stringify({ _id: id }) });
+    expect((await send('modifyDocument', { ...doc('missing'), data: '{"$set":{"n":1}}' })).data).toEqual({
+      updated: 0,
+    });
+    expect((await send('removeDocument', doc('missing'))).data).toEqual({ deleted: 0 });
+    expect((await send('removeDocument', doc('a'))).data).toEqual({ deleted: 1 });
+    await send('commitTransaction', { transactionId });
+    expect(await find()).toEqual([]);
+  });
+
+  it('should keep a transaction for 30 seconds to the millisecond, then answer that it ended or expired', async () => {
+    const transactionId = await tx();
+    now = NOW + 30_000;
+    expect((await send('getInTransaction', { transactionId, _id: 'a' })).code).toBeUndefined();
+    now = NOW + 30_001;
+    expect(errorOf(await send('getInTransaction', { transactionId, _id: 'a' }))).toEqual({
+      code: 'DATABASE_REQUEST_FAILED',
+      message: '[FailedOperation] transaction not found: it ended or expired',
+    });
+  });
+
+  it('should answer a read in a transaction without waiting for a write of another document', async () => {
+    await insert({ _id: 'a', n: 1 });
+    const transactionId = await tx();
+    const order: string[] = [];
+    const write = insert({ _id: 'w', n: 2 }).then(() => order.push('write'));
+    const read = send('getInTransaction', { transactionId, _id: 'a' }).then(() => order.push('read'));
+    await Promise.all([write, read]);
+    expect(order).toEqual(['read', 'write']);
   });
 });
