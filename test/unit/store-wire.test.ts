@@ -129,7 +129,7 @@ describe('values from the wire', () => {
     );
     // an ObjectId elsewhere in the document hands the whole text to bson, and its values to the engine's revive
     await insert(
-      '{"_id":"slow","o":{"$oid":"5f1d7a3e9c1b2a3d4e5f6a7b"},"at":{"$tcb_server_date":{"offset":-2500}},"list":[{"$tcb_server_date":{}}]}',
+      '{"_id":"slow","o":{"$oid":"5f1d7a3e9c1b2a3d4e5f6a7b"},"at":{"$tcb_server_date":{"offset":-2500}},"list":[{"$tcb_server_date":{}}],"bare":{"$tcb_server_date":null}}',
     );
     const [fast, slow] = await find(undefined, { order: '{"_id":1}' });
     expect(fast).toEqual({
@@ -142,6 +142,7 @@ describe('values from the wire', () => {
       o: '5f1d7a3e9c1b2a3d4e5f6a7b',
       at: new Date(NOW - 2500),
       list: [new Date(NOW)],
+      bare: new Date(NOW),
     });
   });
 
@@ -267,6 +268,12 @@ describe('reads and writes outside a transaction', () => {
     },
   );
 
+  it('should insert one document sent on its own rather than in a list', async () => {
+    const reply = await send('insertDocument', { data: '{"_id":"one","n":1}' });
+    expect(reply.data).toEqual({ insertedIds: ['one'] });
+    expect(await find()).toEqual([{ _id: 'one', n: 1 }]);
+  });
+
   it('should give a document inserted with an empty or null _id an id of its own', async () => {
     const reply = await send('insertDocument', { data: ['{"_id":null,"n":1}', '{"_id":"","n":2}'] });
     const insertedIds = (reply.data as { insertedIds: string[] }).insertedIds;
@@ -361,6 +368,27 @@ describe('document actions in a transaction', () => {
     expect((await send('removeDocument', doc('a'))).data).toEqual({ deleted: 1 });
     await send('commitTransaction', { transactionId });
     expect(await find()).toEqual([]);
+  });
+
+  it('should answer a missing document as null, and update and return one it holds', async () => {
+    await insert({ _id: 'a', n: 1 });
+    const transactionId = await tx();
+    expect(await send('getInTransaction', { transactionId, _id: 'missing' })).toMatchObject({ data: 'null' });
+    const doc = (id: string) => ({ transactionId, queryType: 'DOC', query: JSON.stringify({ _id: id }) });
+    const inc = '{"$inc":{"n":1}}';
+    expect((await send('modifyAndReturnDoc', { ...doc('missing'), data: inc })).data).toEqual({ updated: 0 });
+    const changed = (await send('modifyAndReturnDoc', { ...doc('a'), data: inc })).data as { doc: string };
+    expect(changed).toMatchObject({ updated: 1 });
+    expect(EJSON.parse(changed.doc)).toEqual({ _id: 'a', n: 2 });
+    await send('commitTransaction', { transactionId });
+    expect(await find()).toEqual([{ _id: 'a', n: 2 }]);
+  });
+
+  it('should ask for the transaction of a commit sent without one', async () => {
+    expect(errorOf(await send('commitTransaction'))).toEqual({
+      code: 'INVALID_PARAM',
+      message: 'transactionId is required',
+    });
   });
 
   it('should keep a transaction for 30 seconds to the millisecond, then answer that it ended or expired', async () => {
