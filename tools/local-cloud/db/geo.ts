@@ -29,8 +29,10 @@ function asPoint(value: unknown): Coordinates | null {
   return null;
 }
 
+/** The GeoJSON points at a field: its value, or each element of a list of them (as MongoDB's multikey 2dsphere). */
 function pointsAt(doc: Doc, field: string): Coordinates[] {
   return valuesAtPath(doc, field)
+    .flatMap((value) => (Array.isArray(value) ? value : [value]))
     .map(asPoint)
     .filter((p): p is Coordinates => p !== null);
 }
