@@ -29,6 +29,18 @@ const point = (longitude: number, latitude: number) => ({
 });
 const put = (id: string, fields: Record<string, unknown>) =>
   store.transaction(() => store.insert('places', { _id: id, ...fields }));
+/** A square ring from its south-west corner, closed as GeoJSON wants; and a polygon of one such ring. */
+const square = (x: number, y: number, size: number) => [
+  [x, y],
+  [x + size, y],
+  [x + size, y + size],
+  [x, y + size],
+  [x, y],
+];
+const polygon = (x: number, y: number, size: number) => ({
+  type: 'Polygon',
+  coordinates: [square(x, y, size)],
+});
 const ids = (filter: Filter) =>
   store
     .find('places', filter)
@@ -68,13 +80,6 @@ describe('$geoWithin a polygon', () => {
   });
 
   it('should leave out the points in a hole, and take those in any of several polygons', () => {
-    const square = (x: number, y: number, size: number) => [
-      [x, y],
-      [x + size, y],
-      [x + size, y + size],
-      [x, y + size],
-      [x, y],
-    ];
     put('in-ring', { loc: point(125.2, 43.2) });
     put('in-hole', { loc: point(125.5, 43.5) });
     put('in-second', { loc: point(130.5, 40.5) });
@@ -86,18 +91,7 @@ describe('$geoWithin a polygon', () => {
   });
 
   it('should count only GeoJSON points with two numbers as points', () => {
-    const square = {
-      type: 'Polygon',
-      coordinates: [
-        [
-          [125, 43],
-          [126, 43],
-          [126, 44],
-          [125, 44],
-          [125, 43],
-        ],
-      ],
-    };
+    const box = polygon(125, 43, 1);
     put('point', { loc: point(125.5, 43.5) });
     put('line', { loc: { type: 'LineString', coordinates: [125.5, 43.5] } });
     put('three', { loc: { type: 'Point', coordinates: [125.5, 43.5, 10] } });
@@ -107,7 +101,7 @@ describe('$geoWithin a polygon', () => {
     put('bare-pair', { loc: [125.5, 43.5] });
     put('none', { other: 1 });
     put('in-list', { loc: [point(0, 0), point(125.5, 43.5)] });
-    expect(ids({ loc: { $geoWithin: { $geometry: square } } })).toEqual(['in-list', 'point']);
+    expect(ids({ loc: { $geoWithin: { $geometry: box } } })).toEqual(['in-list', 'point']);
   });
 });
 
@@ -166,18 +160,7 @@ describe('distances', () => {
 
 describe('geo clauses beside others', () => {
   it('should hold a document to every clause: two geo fields, and the ordinary ones beside them', () => {
-    const box = {
-      type: 'Polygon',
-      coordinates: [
-        [
-          [125, 43],
-          [126, 43],
-          [126, 44],
-          [125, 44],
-          [125, 43],
-        ],
-      ],
-    };
+    const box = polygon(125, 43, 1);
     const inBox = point(125.5, 43.5);
     const outside = point(127, 45);
     put('both', { home: inBox, work: inBox, kind: 'a', n: 2 });
