@@ -136,7 +136,15 @@ const AREAS = {
     // the store's own suites, and the real wx-server-sdk on it in the test's process (test/helpers/embedded-db.ts);
     // the functions' suites reach it through the local cloud too, and would take hours over the store's mutants
     tests: [
-      ...unit('plain-filter', 'store-planner', 'store-group-commit', 'store-wire', 'store-geo', 'ejson', 'key-codec'),
+      ...unit(
+        'plain-filter',
+        'store-planner',
+        'store-group-commit',
+        'store-wire',
+        'store-geo',
+        'ejson',
+        'key-codec',
+      ),
       ...integration(
         'database-semantics',
         'database-aggregate',
