@@ -449,9 +449,9 @@ export class Store {
   /**
    * `shared`: let other connections read the file while this store has it open (a test's witness of what is
    * committed). By default the store is the file's one user: it holds SQLite's locks for as long as it is open
-   * instead of taking and dropping them around every read and every commit (with a look for a hot journal each
-   * time), ~5 system calls a scan fewer, and the WAL's index lives in this process's memory instead of a shared
-   * -shm file. Another connection to the file then gets SQLITE_BUSY ("database is locked").
+   * instead of taking and dropping them around every read and every commit (~5 fcntl calls a scan), and the WAL's
+   * index lives in this process's memory instead of a shared -shm file. Another connection to the file then gets
+   * SQLITE_BUSY ("database is locked").
    */
   constructor(file: string, specs: Record<string, CollectionSpec>, options: { shared?: boolean } = {}) {
     this.db = new Database(file);
