@@ -42,7 +42,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  witness.close();
+  if (witness.open) witness.close();
   if (store.db.open) store.close();
 });
 
@@ -126,7 +126,6 @@ describe('concurrent writes', () => {
       other.close();
       own.close();
     }
-    witness = new Database(file, { readonly: true });
   });
 
   it('should leave the connection at synchronous=FULL between groups, for whoever uses it directly', async () => {
