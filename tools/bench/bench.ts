@@ -31,7 +31,7 @@ import { decideOffline } from '../../miniprogram/scanner/core/offline-gate';
 import { REPO_ROOT, startLocalCloud, type LocalCloud } from '../local-cloud/local-cloud';
 import { filterLines, timeFilters, type FilterFigures } from './filters';
 import { RoundTrips, type TripFigures } from './round-trips';
-import { runGateClients, type GateRunResult } from './gate-clients';
+import { cpuOf, runGateClients, type GateRunResult } from './gate-clients';
 import { AT_GATE, must, openGates, post } from './gates';
 import { FULL, QUICK, benchRegionOf, seedPersons, seedScans, seedTree, syntheticIdentity } from './seed';
 
@@ -71,7 +71,20 @@ async function timePages(cloud: LocalCloud, body: Record<string, unknown>, openi
 
 type Stats = { n: number; medianMs: number; p95Ms: number; p99Ms: number; maxMs: number; perSecond: number };
 type ScanStats = Stats &
-  Pick<GateRunResult, 'serverBusyUsPerScan' | 'processCpuUsPerScan' | 'cpuCeilingPerSecond'>;
+  Pick<
+    GateRunResult,
+    'serverBusyUsPerScan' | 'processCpuUsPerScan' | 'cpuCeilingPerSecond' | 'cpuByThreadUsPerScan'
+  >;
+
+function scanStats(run: GateRunResult): ScanStats {
+  return {
+    ...summarise(run.samples, run.wallMs),
+    serverBusyUsPerScan: run.serverBusyUsPerScan,
+    processCpuUsPerScan: run.processCpuUsPerScan,
+    cpuCeilingPerSecond: run.cpuCeilingPerSecond,
+    cpuByThreadUsPerScan: run.cpuByThreadUsPerScan,
+  };
+}
 
 function summarise(samples: number[], wallMs: number): Stats {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -265,22 +278,12 @@ async function main(): Promise<void> {
       { url: cloud.url, gates: scanners.slice(0, 1), crowd: citizens, scans: LIVE_SCANS, label: 'live-1' },
       (done) => progress('scan.record 1 client', done, LIVE_SCANS),
     );
-    results.scanRecordSequential = {
-      ...summarise(oneGate.samples, oneGate.wallMs),
-      serverBusyUsPerScan: oneGate.serverBusyUsPerScan,
-      processCpuUsPerScan: oneGate.processCpuUsPerScan,
-      cpuCeilingPerSecond: oneGate.cpuCeilingPerSecond,
-    };
+    results.scanRecordSequential = scanStats(oneGate);
     const eightGates = await runGateClients(
       { url: cloud.url, gates: scanners, crowd: atEightGates, scans: LIVE_SCANS, label: 'live-8' },
       (done) => progress(`scan.record ${CONCURRENT_CLIENTS} clients`, done, LIVE_SCANS),
     );
-    results.scanRecordConcurrent = {
-      ...summarise(eightGates.samples, eightGates.wallMs),
-      serverBusyUsPerScan: eightGates.serverBusyUsPerScan,
-      processCpuUsPerScan: eightGates.processCpuUsPerScan,
-      cpuCeilingPerSecond: eightGates.cpuCeilingPerSecond,
-    };
+    results.scanRecordConcurrent = scanStats(eightGates);
     // the machine's speed just before and just after the scans (a reference apart from the scans' own CPU)
     results.machine = {
       ...(results.machine as object),
@@ -515,10 +518,10 @@ async function main(): Promise<void> {
   const conc = results.scanRecordConcurrent as ScanStats;
   out('\n  measure                                   median     p95      p99      rate');
   out(
-    `  scan.record, 1 client                     ${seq.medianMs} ms   ${seq.p95Ms} ms  ${seq.p99Ms} ms  ${seq.perSecond}/s  (server busy ${seq.serverBusyUsPerScan} µs a scan; all threads ${seq.processCpuUsPerScan} µs CPU, ceiling ${seq.cpuCeilingPerSecond}/s)`,
+    `  scan.record, 1 client                     ${seq.medianMs} ms   ${seq.p95Ms} ms  ${seq.p99Ms} ms  ${seq.perSecond}/s  (server busy ${seq.serverBusyUsPerScan} µs a scan; ${cpuOf(seq)})`,
   );
   out(
-    `  scan.record, ${CONCURRENT_CLIENTS} clients                    ${conc.medianMs} ms   ${conc.p95Ms} ms  ${conc.p99Ms} ms  ${conc.perSecond}/s  (server busy ${conc.serverBusyUsPerScan} µs a scan; all threads ${conc.processCpuUsPerScan} µs CPU, ceiling ${conc.cpuCeilingPerSecond}/s)`,
+    `  scan.record, ${CONCURRENT_CLIENTS} clients                    ${conc.medianMs} ms   ${conc.p95Ms} ms  ${conc.p99Ms} ms  ${conc.perSecond}/s  (server busy ${conc.serverBusyUsPerScan} µs a scan; ${cpuOf(conc)})`,
   );
   out(
     `  raw SQLite durable inserts                                            ${results.rawSqliteDurableInsertsPerSecond}/s`,

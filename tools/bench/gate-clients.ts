@@ -17,6 +17,7 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { hmacSha256Hex } from '../../cloudfunctions/_server/privacy/personal-data';
 import { renderCode } from '../../miniprogram/core/dynamic-code';
 import { AT_GATE, post, type Citizen, type Gate } from './gates';
+import { cpuByThreadPerScan, ownThreadTicks, threadTicks, type CpuByThread } from './thread-cpu';
 
 export interface GateRun {
   url: string;
@@ -37,6 +38,11 @@ export interface GateResult {
   wallMs: number;
 }
 
+/** What the clients' thread answers: the scans, and its own id and CPU ticks spent scanning (null off Linux). */
+interface ClientsReply extends GateResult {
+  clientsThread: { tid: number; ticks: number } | null;
+}
+
 export interface GateRunResult extends GateResult {
   /**
    * Microseconds the calling thread (the local cloud's) was busy per scan during the run: its event loop's active
@@ -54,6 +60,22 @@ export interface GateRunResult extends GateResult {
    * else: `cores × 1 s / processCpuUsPerScan`. A rate above it needs less CPU per scan, not more concurrency.
    */
   cpuCeilingPerSecond: number;
+  /**
+   * That CPU split by thread (thread-cpu.ts; null off Linux): the local cloud's, the clients' (a phone's work in
+   * production), and the others' (V8's compiler and garbage collector helpers, libuv's pool).
+   */
+  cpuByThreadUsPerScan: CpuByThread | null;
+}
+
+/** "all threads 2100 µs CPU a scan (the local cloud 1400, the clients 300, others 400), the cores' ceiling 950/s" */
+export function cpuOf(
+  run: Pick<GateRunResult, 'processCpuUsPerScan' | 'cpuByThreadUsPerScan' | 'cpuCeilingPerSecond'>,
+): string {
+  const split = run.cpuByThreadUsPerScan;
+  const byThread = split
+    ? ` (the local cloud ${split.localCloud}, the clients ${split.clients}, others ${split.others})`
+    : '';
+  return `all threads ${run.processCpuUsPerScan} µs CPU a scan${byThread}, the cores' ceiling ${run.cpuCeilingPerSecond}/s`;
 }
 
 async function scanAtGates(run: GateRun, onScan: (done: number) => void): Promise<GateResult> {
@@ -98,22 +120,26 @@ export async function runGateClients(
 ): Promise<GateRunResult> {
   const loop = performance.eventLoopUtilization();
   const cpu = process.cpuUsage();
-  const result = await clientsOnThread(run, progress);
+  const threadsBefore = threadTicks();
+  const { clientsThread, ...result } = await clientsOnThread(run, progress);
+  const threadsAfter = threadTicks();
   const busyMs = performance.eventLoopUtilization(loop).active;
   const { user, system } = process.cpuUsage(cpu);
-  const processCpuUsPerScan = Math.round((user + system) / result.samples.length);
+  const scans = result.samples.length;
+  const processCpuUsPerScan = Math.round((user + system) / scans);
   return {
     ...result,
-    serverBusyUsPerScan: Math.round((busyMs * 1000) / result.samples.length),
+    serverBusyUsPerScan: Math.round((busyMs * 1000) / scans),
     processCpuUsPerScan,
     cpuCeilingPerSecond: Math.round((availableParallelism() * 1e6) / processCpuUsPerScan),
+    cpuByThreadUsPerScan: cpuByThreadPerScan(threadsBefore, threadsAfter, clientsThread, scans),
   };
 }
 
-function clientsOnThread(run: GateRun, progress: (done: number) => void): Promise<GateResult> {
+function clientsOnThread(run: GateRun, progress: (done: number) => void): Promise<ClientsReply> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(join(__dirname, 'gate-clients.js'), { workerData: run });
-    worker.on('message', (message: { done?: number; result?: GateResult; error?: string }) => {
+    worker.on('message', (message: { done?: number; result?: ClientsReply; error?: string }) => {
       if (message.done !== undefined) progress(message.done);
       if (message.result) resolve(message.result);
       if (message.error) reject(new Error(message.error));
@@ -127,7 +153,16 @@ function clientsOnThread(run: GateRun, progress: (done: number) => void): Promis
 
 if (!isMainThread && parentPort) {
   const port = parentPort;
+  const ticksBefore = ownThreadTicks();
   scanAtGates(workerData as GateRun, (done) => port.postMessage({ done }))
-    .then((result) => port.postMessage({ result }))
+    .then((scans) => {
+      const ticksAfter = ownThreadTicks();
+      const clientsThread =
+        ticksBefore && ticksAfter
+          ? { tid: ticksAfter.tid, ticks: ticksAfter.ticks - ticksBefore.ticks }
+          : null;
+      const result: ClientsReply = { ...scans, clientsThread };
+      port.postMessage({ result });
+    })
     .catch((error: unknown) => port.postMessage({ error: String(error) }));
 }

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { REPO_ROOT, startLocalCloud } from '../local-cloud/local-cloud';
-import { runGateClients } from './gate-clients';
+import { cpuOf, runGateClients } from './gate-clients';
 import { openGates } from './gates';
 import { seedPersons } from './seed';
 
@@ -69,15 +69,11 @@ async function main(): Promise<void> {
     await run(400, 'warm-up'); // JIT, statement cache
     if (!profiling) {
       const before = { ...cloud.store.groupStats };
-      const { wallMs, serverBusyUsPerScan, processCpuUsPerScan, cpuCeilingPerSecond } = await run(
-        scans,
-        'profiled',
-      );
+      const profiled = await run(scans, 'profiled');
       const after = cloud.store.groupStats;
       process.stdout.write(
-        `${scans} green scans, 8 gates: ${Math.round((scans / wallMs) * 1000)}/s; ` +
-          `the local cloud's thread busy ${serverBusyUsPerScan} µs a scan; ` +
-          `all threads ${processCpuUsPerScan} µs CPU a scan (the cores' ceiling ${cpuCeilingPerSecond}/s); ` +
+        `${scans} green scans, 8 gates: ${Math.round((scans / profiled.wallMs) * 1000)}/s; ` +
+          `the local cloud's thread busy ${profiled.serverBusyUsPerScan} µs a scan; ${cpuOf(profiled)}; ` +
           `${after.writes - before.writes} writes in ${after.groups - before.groups} groups, ` +
           `${after.syncs - before.syncs} syncs\n`,
       );
