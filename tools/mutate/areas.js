@@ -141,6 +141,7 @@ const AREAS = {
         'store-planner',
         'store-group-commit',
         'store-wire',
+        'store-contract',
         'store-geo',
         'ejson',
         'key-codec',

@@ -1228,12 +1228,16 @@ export class Store {
   static applyUpdate(doc: Doc, update: Record<string, unknown>): { doc: Doc; changed: boolean } {
     checkUpdateTargets(doc, update);
     const copy = parseDoc(serializeDoc(doc));
-    const changedPaths = mingoUpdate(copy, update as never, undefined, undefined, { cloneMode: 'deep' });
-    if (copy._id !== doc._id) {
-      throw new StoreError(
-        'DATABASE_REQUEST_FAILED',
-        '[FailedOperation] Performing an update on the path _id would modify the immutable field _id',
-      );
+    let changedPaths: string[];
+    try {
+      changedPaths = mingoUpdate(copy, update as never, undefined, undefined, { cloneMode: 'deep' });
+    } catch (err) {
+      // what mingo refuses as MongoDB does (any update of _id, an unknown operator) is the cloud's failed
+      // operation, as checkUpdateTargets' refusals are; its messages name paths and operators, never values
+      if (err instanceof Error && err.constructor.name === 'MingoError') {
+        throw new StoreError('DATABASE_REQUEST_FAILED', `[FailedOperation] ${err.message}`);
+      }
+      throw err;
     }
     return { doc: copy, changed: changedPaths.length > 0 };
   }
