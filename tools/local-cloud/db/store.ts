@@ -14,6 +14,7 @@ import { Aggregator, Query, find as mingoFind, update as mingoUpdate } from 'min
 import { Context } from 'mingo/core';
 import * as queryOperators from 'mingo/operators/query';
 import { Query as QueryOfContext } from 'mingo/query';
+import { MingoError } from 'mingo/util';
 import type { CollectionSpec, IndexSpec } from '../../../cloudfunctions/_server/db/collections';
 import { AFTER, encodeComponent, encodeKey, isIndexableScalar, tagOf } from './key-codec';
 import { extractGeo, type GeoClause } from './geo';
@@ -1234,7 +1235,7 @@ export class Store {
     } catch (err) {
       // what mingo refuses as MongoDB does (any update of _id, an unknown operator) is the cloud's failed
       // operation, as checkUpdateTargets' refusals are; its messages name paths and operators, never values
-      if (err instanceof Error && err.constructor.name === 'MingoError') {
+      if (err instanceof MingoError) {
         throw new StoreError('DATABASE_REQUEST_FAILED', `[FailedOperation] ${err.message}`);
       }
       throw err;
