@@ -18,14 +18,15 @@ export function logEvent(
 }
 
 export function logFailure(event: string, err: unknown, details: Record<string, string | number> = {}): void {
-  const e = err as { name?: string; code?: unknown; errCode?: unknown; message?: unknown };
+  const e = err as { name?: string; code?: unknown; errCode?: unknown; message?: unknown; errMsg?: unknown };
   console.error(
     JSON.stringify({
       event,
       ...details,
       error: e?.name ?? typeof err,
       code: String(e?.code ?? e?.errCode ?? ''),
-      message: redact(String(e?.message ?? err)),
+      // WeChat's failures as plain objects carry their text as errMsg
+      message: redact(String(e?.message ?? e?.errMsg ?? err)),
     }),
   );
 }

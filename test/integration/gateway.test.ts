@@ -5,12 +5,14 @@
  */
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer, globalAgent } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gatewayConfigFromEnv } from '../../cloudfunctions/_server/adapters/gateway';
 import {
   gatewayNationalHealthService,
   gatewayRealnameVerifier,
 } from '../../cloudfunctions/_server/adapters/production';
+import { LOOPBACK_TLS } from '../helpers/loopback-tls';
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
 
@@ -60,6 +62,17 @@ beforeEach(() => {
   hits = 0;
 });
 
+afterEach(() => jest.restoreAllMocks());
+
+/** The events the gateway logs from now on (JSON lines on console.log), read as objects. */
+function logged(): () => unknown[] {
+  const lines: string[] = [];
+  jest.spyOn(console, 'log').mockImplementation((line: unknown) => {
+    lines.push(String(line));
+  });
+  return () => lines.map((line) => JSON.parse(line) as unknown);
+}
+
 describe('real-name gateway', () => {
   it('signs the request and reads match and mismatch', async () => {
     const restore = env('JXM_REALNAME');
@@ -71,6 +84,8 @@ describe('real-name gateway', () => {
           .digest('hex');
         if (req.headers['x-jxm-signature'] !== expected || req.headers['x-jxm-app-id'] !== 'jxm-test')
           return json(res, 401, {});
+        if (req.method !== 'POST' || req.headers['content-type'] !== 'application/json')
+          return json(res, 405, {});
         const payload = JSON.parse(body);
         seen.push(payload);
         json(res, 200, { result: payload.name === '王建国' ? 'match' : 'mismatch' });
@@ -89,9 +104,22 @@ describe('real-name gateway', () => {
   it('retries a failing gateway with back-off and succeeds when it recovers', async () => {
     const restore = env('JXM_REALNAME');
     try {
-      handler = (_req, _body, res) => (hits < 3 ? json(res, 503, {}) : json(res, 200, { result: 'match' }));
+      const at: number[] = [];
+      handler = (_req, _body, res) => {
+        at.push(Date.now());
+        if (hits < 3) json(res, 503, {});
+        else json(res, 200, { result: 'match' });
+      };
+      const events = logged();
       await expect(gatewayRealnameVerifier.verify({ name: 'a', idNumber: 'b' })).resolves.toBe('match');
       expect(hits).toBe(3);
+      // 200 ms before the first retry, 400 ms before the second (at least: a loaded machine only adds)
+      expect(at[1] - at[0]).toBeGreaterThanOrEqual(195);
+      expect(at[2] - at[1]).toBeGreaterThanOrEqual(395);
+      expect(events()).toEqual([
+        { event: 'gateway_failed', service: 'realname', attempt: 0, retry: true, reason: 'transient' },
+        { event: 'gateway_failed', service: 'realname', attempt: 1, retry: true, reason: 'transient' },
+      ]);
     } finally {
       restore();
     }
@@ -127,11 +155,24 @@ describe('real-name gateway', () => {
   it('does not retry a refusal, and treats an answer it cannot read as unavailable', async () => {
     const restore = env('JXM_REALNAME');
     try {
-      handler = (_req, _body, res) => json(res, 403, {});
+      // a refusal is not an answer, even with one in its body
+      handler = (_req, _body, res) => json(res, 403, { result: 'match' });
+      const events = logged();
       await expect(gatewayRealnameVerifier.verify({ name: 'a', idNumber: 'b' })).rejects.toMatchObject({
         name: 'ServiceUnavailable',
       });
       expect(hits).toBe(1);
+      expect(events()).toEqual([
+        { event: 'gateway_failed', service: 'realname', attempt: 0, retry: false, reason: 'refused' },
+      ]);
+      handler = (_req, _body, res) => {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<html>maintenance</html>');
+      };
+      await expect(gatewayRealnameVerifier.verify({ name: 'a', idNumber: 'b' })).rejects.toMatchObject({
+        name: 'ServiceUnavailable',
+      });
+      expect(hits).toBe(2);
       handler = (_req, _body, res) => json(res, 200, { result: 'maybe' });
       await expect(gatewayRealnameVerifier.verify({ name: 'a', idNumber: 'b' })).rejects.toMatchObject({
         name: 'ServiceUnavailable',
@@ -142,9 +183,11 @@ describe('real-name gateway', () => {
   });
 
   it('is unavailable when not configured, and refuses plain http to anywhere but loopback', async () => {
+    const events = logged();
     await expect(gatewayRealnameVerifier.verify({ name: 'a', idNumber: 'b' })).rejects.toMatchObject({
       name: 'ServiceUnavailable',
     });
+    expect(events()).toEqual([{ event: 'gateway_not_configured', service: 'realname' }]);
     expect(() =>
       gatewayConfigFromEnv('realname', 'X', {
         X_URL: 'http://gateway.example/verify',
@@ -176,6 +219,80 @@ describe('national gateway', () => {
       });
     } finally {
       restore();
+    }
+  });
+});
+
+describe('an answer cut off', () => {
+  it('mid-body is retried like a network failure', async () => {
+    const restore = env('JXM_REALNAME');
+    try {
+      handler = (_req, _body, res) => {
+        if (hits > 1) return json(res, 200, { result: 'match' });
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+        res.write('{"result":');
+        setTimeout(() => res.socket?.destroy(), 20);
+      };
+      await expect(gatewayRealnameVerifier.verify({ name: 'a', idNumber: 'b' })).resolves.toBe('match');
+      expect(hits).toBe(2);
+    } finally {
+      restore();
+    }
+  });
+});
+
+describe('the configuration', () => {
+  const config = (vars: Record<string, string>) =>
+    gatewayConfigFromEnv('realname', 'X', { X_APP_ID: 'a', X_SECRET: 's', ...vars });
+
+  it('takes https anywhere, plain http on loopback only, with 3 s and two retries unless told', () => {
+    expect(config({ X_URL: 'https://gateway.example/verify' })).toMatchObject({
+      service: 'realname',
+      url: new URL('https://gateway.example/verify'),
+      appId: 'a',
+      secret: 's',
+      timeoutMs: 3000,
+      retries: 2,
+    });
+    for (const url of ['http://127.0.0.1:8080/v', 'http://localhost:8080/v'])
+      expect(config({ X_URL: url })?.url.href).toBe(url);
+    for (const url of ['http://gateway.example/v', 'http://10.0.0.1/v', 'ftp://127.0.0.1/v'])
+      expect(() => config({ X_URL: url })).toThrow('X_URL must be https');
+    expect(config({ X_URL: 'https://g.example/', X_TIMEOUT_MS: '800', X_RETRIES: '0' })).toMatchObject({
+      timeoutMs: 800,
+      retries: 0,
+    });
+  });
+
+  it('is none while the URL, the app id or the secret is missing', () => {
+    expect(gatewayConfigFromEnv('realname', 'X', { X_APP_ID: 'a', X_SECRET: 's' })).toBeNull();
+    expect(gatewayConfigFromEnv('realname', 'X', { X_URL: 'https://g.example/', X_SECRET: 's' })).toBeNull();
+    expect(gatewayConfigFromEnv('realname', 'X', { X_URL: 'https://g.example/', X_APP_ID: 'a' })).toBeNull();
+  });
+});
+
+describe('an https gateway', () => {
+  it('is reached over TLS', async () => {
+    const tls = createTlsServer({ cert: LOOPBACK_TLS.cert, key: LOOPBACK_TLS.key }, (req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () =>
+        json(res, 200, { result: JSON.parse(body).name === '王建国' ? 'match' : 'mismatch' }),
+      );
+    });
+    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+    const savedCa = globalAgent.options.ca;
+    globalAgent.options.ca = LOOPBACK_TLS.cert;
+    const restore = env('JXM_REALNAME', {
+      JXM_REALNAME_URL: `https://127.0.0.1:${(tls.address() as AddressInfo).port}/verify`,
+      JXM_REALNAME_RETRIES: '0',
+    });
+    try {
+      await expect(gatewayRealnameVerifier.verify({ name: '王建国', idNumber: 'x' })).resolves.toBe('match');
+    } finally {
+      restore();
+      globalAgent.options.ca = savedCa;
+      await new Promise<void>((resolve) => tls.close(() => resolve()));
     }
   });
 });

@@ -284,7 +284,8 @@ describe('list cursors are the server’s own, for one list, one caller and one 
     moved.at += 3600_000;
     const repacked = `${Buffer.from(JSON.stringify(moved)).toString('base64url')}.${mac}`;
     const flipped = `${payload}.${mac[0] === 'A' ? 'B' : 'A'}${mac.slice(1)}`;
-    for (const bad of [repacked, flipped]) {
+    // and the genuine text with anything around it: only the whole text the server issued is a cursor
+    for (const bad of [repacked, flipped, `!${cursor}`, `${cursor}!`, `${cursor}.${mac}`]) {
       expect((await records(world.senior, { action: 'scans', cursor: bad })).body.error).toEqual(
         CURSOR_REFUSED,
       );

@@ -86,6 +86,11 @@ it('without a caller, runs timers only: an action is NO_IDENTITY', async () => {
   });
 });
 
+it('takes an empty OPENID for no caller', async () => {
+  as('');
+  expect(await main({ action: 'whoami' })).toMatchObject({ ok: false, error: { code: 'NO_IDENTITY' } });
+});
+
 it('refuses a parameter it does not know, even a harmless one', async () => {
   as('wx-user-1');
   expect(await main({ action: 'whoami', extra: 1 })).toMatchObject({

@@ -53,10 +53,6 @@ export class Repository<T extends Identified> {
     return found ?? null;
   }
 
-  async count(filter: Filter): Promise<number> {
-    return (await this.collection().where(filter).count()).total;
-  }
-
   /** Inserts the document; throws on any failure, a duplicate key included. */
   async insert(doc: T): Promise<void> {
     await this.collection().add({ data: doc });
@@ -102,11 +98,6 @@ export class Repository<T extends Identified> {
   async updateWhere(filter: Filter, patch: Filter): Promise<number> {
     const res = await this.collection().where(filter).update({ data: patch });
     return res.stats?.updated ?? 0;
-  }
-
-  async remove(id: string): Promise<number> {
-    const res = await this.collection().doc(id).remove();
-    return res.stats?.removed ?? 0;
   }
 
   async removeWhere(filter: Filter): Promise<number> {
