@@ -58,36 +58,40 @@ const unreachable = {
   }),
 } as unknown as CloudDatabase;
 
-describe('reading', () => {
-  const audit = () => new Repository<AuditDoc>(db, 'audit');
+const audits = () => new Repository<AuditDoc>(db, 'audit');
 
-  beforeAll(async () => {
-    // inserted out of date order, so that the collection's own order is not the one asked for
-    for (const [id, minutes] of [
+/** Audit rows `[id, minutes after T0]`, inserted one after the other in the order given. */
+async function insertAudits(rows: Array<[string, number]>, action?: string): Promise<void> {
+  for (const [id, minutes] of rows) await audits().insert(auditRow(id, minutes, action));
+}
+
+describe('reading', () => {
+  // inserted out of date order, so that the collection's own order is not the one asked for
+  beforeAll(() =>
+    insertAudits([
       ['r-a', 10],
       ['r-b', 30],
       ['r-c', 20],
-    ] as const)
-      await audit().insert(auditRow(id, minutes));
-  });
+    ]),
+  );
 
   it('get answers the document, or null for a missing one', async () => {
-    expect((await audit().get('r-b'))?.at).toEqual(new Date(T0 + 30 * 60_000));
-    expect(await audit().get('r-none')).toBeNull();
+    expect((await audits().get('r-b'))?.at).toEqual(new Date(T0 + 30 * 60_000));
+    expect(await audits().get('r-none')).toBeNull();
   });
 
   it('first answers the first in the order asked for, or null', async () => {
-    expect((await audit().first({ action: 'reveal' }, [['at', 'desc']]))?._id).toBe('r-b');
-    expect((await audit().first({ action: 'reveal' }, [['at', 'asc']]))?._id).toBe('r-a');
-    expect(await audit().first({ action: 'nothing' }, [['at', 'desc']])).toBeNull();
+    expect((await audits().first({ action: 'reveal' }, [['at', 'desc']]))?._id).toBe('r-b');
+    expect((await audits().first({ action: 'reveal' }, [['at', 'asc']]))?._id).toBe('r-a');
+    expect(await audits().first({ action: 'nothing' }, [['at', 'desc']])).toBeNull();
   });
 
   it('find answers at most 100 without a limit, and the limit asked for', async () => {
     await Promise.all(
-      Array.from({ length: 101 }, (_unused, i) => audit().insert(auditRow(`many-${i}`, 100 + i, 'bulk'))),
+      Array.from({ length: 101 }, (_unused, i) => audits().insert(auditRow(`many-${i}`, 100 + i, 'bulk'))),
     );
-    expect(await audit().find({ action: 'bulk' })).toHaveLength(100);
-    const three = await audit().find({ action: 'bulk' }, { orderBy: [['at', 'desc']], limit: 3 });
+    expect(await audits().find({ action: 'bulk' })).toHaveLength(100);
+    const three = await audits().find({ action: 'bulk' }, { orderBy: [['at', 'desc']], limit: 3 });
     expect(three.map((row) => row._id)).toEqual(['many-100', 'many-99', 'many-98']);
   });
 });
@@ -140,39 +144,39 @@ describe('a unique index', () => {
 });
 
 describe('writing', () => {
-  const audit = () => new Repository<AuditDoc>(db, 'audit');
-
-  beforeAll(async () => {
-    for (const [id, minutes] of [
-      ['w-a', 1],
-      ['w-b', 2],
-      ['w-c', 3],
-    ] as const)
-      await audit().insert(auditRow(id, minutes, 'write'));
-  });
+  beforeAll(() =>
+    insertAudits(
+      [
+        ['w-a', 1],
+        ['w-b', 2],
+        ['w-c', 3],
+      ],
+      'write',
+    ),
+  );
 
   it('update answers how many documents changed: 1, or 0 for a missing one', async () => {
-    expect(await audit().update('w-a', { details: { note: 'checked' } })).toBe(1);
-    expect((await audit().get('w-a'))?.details).toEqual({ note: 'checked' });
-    expect(await audit().update('w-none', { details: { note: 'x' } })).toBe(0);
+    expect(await audits().update('w-a', { details: { note: 'checked' } })).toBe(1);
+    expect((await audits().get('w-a'))?.details).toEqual({ note: 'checked' });
+    expect(await audits().update('w-none', { details: { note: 'x' } })).toBe(0);
   });
 
   it('updateWhere and removeWhere answer how many documents they changed', async () => {
     const late = { action: 'write', at: db.command.gte(new Date(T0 + 2 * 60_000)) };
-    expect(await audit().updateWhere(late, { details: { late: true } })).toBe(2);
-    expect(await audit().removeWhere(late)).toBe(2);
-    expect((await audit().find({ action: 'write' })).map((row) => row._id)).toEqual(['w-a']);
-    expect(await audit().removeWhere({ action: 'nothing' })).toBe(0);
+    expect(await audits().updateWhere(late, { details: { late: true } })).toBe(2);
+    expect(await audits().removeWhere(late)).toBe(2);
+    expect((await audits().find({ action: 'write' })).map((row) => row._id)).toEqual(['w-a']);
+    expect(await audits().removeWhere({ action: 'nothing' })).toBe(0);
   });
 
   it('set replaces a document whole, or creates it', async () => {
     const { _id: _unused, ...content } = auditRow('w-a', 9, 'replaced');
-    await audit().set('w-a', content);
-    const replaced = await audit().get('w-a');
+    await audits().set('w-a', content);
+    const replaced = await audits().get('w-a');
     expect(replaced?.action).toBe('replaced');
     expect(replaced?.details).toEqual({});
-    await audit().set('w-new', content);
-    expect((await audit().get('w-new'))?.at).toEqual(new Date(T0 + 9 * 60_000));
+    await audits().set('w-new', content);
+    expect((await audits().get('w-new'))?.at).toEqual(new Date(T0 + 9 * 60_000));
   });
 });
 
@@ -188,7 +192,7 @@ describe('the audit trail', () => {
     };
     await audit(ctx, entry);
     await audit(ctx, { ...entry, details: { level: 'senior' } });
-    const rows = await new Repository<AuditDoc>(db, 'audit').find({ action: 'reveal_refused' });
+    const rows = await audits().find({ action: 'reveal_refused' });
     expect(rows.map(({ _id, ...row }) => row)).toEqual([
       { ...entry, at: ctx.now, details: {} },
       { ...entry, at: ctx.now, details: { level: 'senior' } },
