@@ -223,6 +223,25 @@ describe('national gateway', () => {
   });
 });
 
+describe('an answer of null', () => {
+  it('is unavailable, named by its service, for the real-name check and the national platform alike', async () => {
+    const restore = [env('JXM_REALNAME'), env('JXM_NATIONAL')];
+    try {
+      handler = (_req, _body, res) => json(res, 200, null);
+      await expect(gatewayRealnameVerifier.verify({ name: 'a', idNumber: 'b' })).rejects.toMatchObject({
+        name: 'ServiceUnavailable',
+        message: 'realname unavailable',
+      });
+      await expect(gatewayNationalHealthService.check({ idNumber: 'x', idHash: 'h' })).rejects.toMatchObject({
+        name: 'ServiceUnavailable',
+        message: 'national unavailable',
+      });
+    } finally {
+      for (const undo of restore.reverse()) undo();
+    }
+  });
+});
+
 describe('an answer cut off', () => {
   it('mid-body is retried like a network failure', async () => {
     const restore = env('JXM_REALNAME');

@@ -157,9 +157,9 @@ describe('the alert pushes (subscribeMessage.send)', () => {
   });
 
   it('without a template sends nothing and is unavailable', async () => {
-    expect(isServiceUnavailable(await thrown(openapiPushSender.send({ ...message, template: '' })))).toBe(
-      true,
-    );
+    const failure = await thrown(openapiPushSender.send({ ...message, template: '' }));
+    expect(isServiceUnavailable(failure)).toBe(true);
+    expect(failure).toMatchObject({ message: 'push unavailable' });
     expect(mockCalls).toEqual([]);
   });
 });
@@ -190,7 +190,9 @@ describe('the phone number exchange (phonenumber.getPhoneNumber)', () => {
     mockAnswer = async () => {
       throw weChatError(-1);
     };
-    expect(isServiceUnavailable(await thrown(openapiPhoneNumbers.fromCode('code-y')))).toBe(true);
+    const failure = await thrown(openapiPhoneNumbers.fromCode('code-y'));
+    expect(isServiceUnavailable(failure)).toBe(true);
+    expect(failure).toMatchObject({ message: 'phoneNumber unavailable' });
   });
 });
 
