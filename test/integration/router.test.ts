@@ -86,6 +86,27 @@ it('without a caller, runs timers only: an action is NO_IDENTITY', async () => {
   });
 });
 
+it('without a caller, runs a timer only for a timer trigger: a trigger name alone is no timer', async () => {
+  as(null);
+  expect(await main({ TriggerName: 'tick' })).toMatchObject({ ok: false, error: { code: 'NO_IDENTITY' } });
+  expect(await main({ Type: 'Http', TriggerName: 'tick' })).toMatchObject({ error: { code: 'NO_IDENTITY' } });
+});
+
+it('answers a call that is not an object, or whose action is missing, null or not a name, with the field at fault', async () => {
+  as('wx-user-1');
+  expect(await main('whoami')).toMatchObject({ error: { code: 'BAD_REQUEST', fields: { _: 'type' } } });
+  expect(await main([{ action: 'whoami' }])).toMatchObject({
+    error: { code: 'BAD_REQUEST', fields: { _: 'type' } },
+  });
+  for (const event of [{}, { action: null }])
+    expect(await main(event)).toMatchObject({
+      error: { code: 'BAD_REQUEST', fields: { action: 'required' } },
+    });
+  expect(await main({ action: 7 })).toMatchObject({
+    error: { code: 'BAD_REQUEST', fields: { action: 'type' } },
+  });
+});
+
 it('takes an empty OPENID for no caller', async () => {
   as('');
   expect(await main({ action: 'whoami' })).toMatchObject({ ok: false, error: { code: 'NO_IDENTITY' } });
