@@ -12,6 +12,7 @@ import {
   gatewayNationalHealthService,
   gatewayRealnameVerifier,
 } from '../../cloudfunctions/_server/adapters/production';
+import { loggedJson } from '../helpers/logged';
 import { LOOPBACK_TLS } from '../helpers/loopback-tls';
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
@@ -64,15 +65,6 @@ beforeEach(() => {
 
 afterEach(() => jest.restoreAllMocks());
 
-/** The events the gateway logs from now on (JSON lines on console.log), read as objects. */
-function logged(): () => unknown[] {
-  const lines: string[] = [];
-  jest.spyOn(console, 'log').mockImplementation((line: unknown) => {
-    lines.push(String(line));
-  });
-  return () => lines.map((line) => JSON.parse(line) as unknown);
-}
-
 describe('real-name gateway', () => {
   it('signs the request and reads match and mismatch', async () => {
     const restore = env('JXM_REALNAME');
@@ -110,7 +102,7 @@ describe('real-name gateway', () => {
         if (hits < 3) json(res, 503, {});
         else json(res, 200, { result: 'match' });
       };
-      const events = logged();
+      const events = loggedJson('log');
       await expect(gatewayRealnameVerifier.verify({ name: 'a', idNumber: 'b' })).resolves.toBe('match');
       expect(hits).toBe(3);
       // 200 ms before the first retry, 400 ms before the second (at least: a loaded machine only adds)
@@ -157,7 +149,7 @@ describe('real-name gateway', () => {
     try {
       // a refusal is not an answer, even with one in its body
       handler = (_req, _body, res) => json(res, 403, { result: 'match' });
-      const events = logged();
+      const events = loggedJson('log');
       await expect(gatewayRealnameVerifier.verify({ name: 'a', idNumber: 'b' })).rejects.toMatchObject({
         name: 'ServiceUnavailable',
       });
@@ -183,7 +175,7 @@ describe('real-name gateway', () => {
   });
 
   it('is unavailable when not configured, and refuses plain http to anywhere but loopback', async () => {
-    const events = logged();
+    const events = loggedJson('log');
     await expect(gatewayRealnameVerifier.verify({ name: 'a', idNumber: 'b' })).rejects.toMatchObject({
       name: 'ServiceUnavailable',
     });

@@ -4,16 +4,9 @@
  * so that not even a name's length shows — and is cut to 300 characters; the rest stays readable.
  */
 import { logEvent, logFailure, redact } from '../../cloudfunctions/_server/log';
+import { loggedJson } from '../helpers/logged';
 
 afterEach(() => jest.restoreAllMocks());
-
-function lines(method: 'log' | 'error'): () => unknown[] {
-  const out: string[] = [];
-  jest.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-    out.push(String(args[0]));
-  });
-  return () => out.map((line) => JSON.parse(line) as unknown);
-}
 
 describe('redact', () => {
   it('replaces ID numbers, phone numbers and Chinese text, each run by one mark', () => {
@@ -42,7 +35,7 @@ describe('redact', () => {
 
 describe('logFailure', () => {
   it('logs the event, its details, the error’s name and code, and the message redacted', () => {
-    const logged = lines('error');
+    const logged = loggedJson('error');
     logFailure('action_failed', new TypeError('cannot seal 13812345678 for 王建国'), { fn: 'citizen' });
     logFailure('push_failed', Object.assign(new Error('errcode 45009'), { errCode: 45009 }), { attempts: 2 });
     logFailure('sms_failed', Object.assign(new Error('E11000'), { code: 'E_DUP', errCode: 1 }));
@@ -60,7 +53,7 @@ describe('logFailure', () => {
   });
 
   it('logs whatever was thrown, a string, null or a plain object, without failing itself', () => {
-    const logged = lines('error');
+    const logged = loggedJson('error');
     logFailure('a', 'failed for 王建国');
     logFailure('b', null);
     logFailure('c', { errCode: -1, errMsg: 'timeout for 13812345678' });
@@ -74,7 +67,7 @@ describe('logFailure', () => {
 
 describe('logEvent', () => {
   it('logs one JSON line: the event and the details given', () => {
-    const logged = lines('log');
+    const logged = loggedJson('log');
     logEvent('sms_sent', { template: 'position_disabled', attempts: 1, retry: false, next: null });
     logEvent('tick');
     expect(logged()).toEqual([
