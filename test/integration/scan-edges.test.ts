@@ -14,7 +14,7 @@ import type {
 import { hmacSha256Hex, keyRingFromEnv, unseal } from '../../cloudfunctions/_server/privacy/personal-data';
 import { renderCode } from '../../miniprogram/core/dynamic-code';
 import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
-import { call, openLocalCloud, type HttpReply } from '../helpers/local-cloud';
+import { call, frozenAt, openLocalCloud, type HttpReply } from '../helpers/local-cloud';
 import {
   CHANGCHUN,
   JILIN,
@@ -27,6 +27,7 @@ import {
 } from '../helpers/world';
 
 const INITIATOR = 'edges-initiator';
+const MINUTE = 60_000;
 let cloud: LocalCloud;
 let world: World;
 
@@ -115,6 +116,45 @@ describe('a repeated scanId is its scanner’s retry, and nobody else’s', () =
     ).toBe('CONFLICT');
     expect(
       codeOf(await refusal(w.intermediate, { scanId: refusalId, reason: 'refused_scan' }, w.ordinary.openid)),
+    ).toBe('CONFLICT');
+  });
+
+  it('answers a retry sent minutes later without its time before any check: its QR expired, its place far, its fix stale', async () => {
+    const w = await buildWorld(cloud, INITIATOR, 'edges-late-retry');
+    await onDuty(cloud, w.ordinary);
+    const c = await citizenWithCode(cloud, 'edges-late-retry-citizen');
+    const scanId = newScanId();
+    const start = cloud.clock.nowMs();
+    const qr = c.qrAt(start);
+    const again = (atMs: number, body: Record<string, unknown>) =>
+      frozenAt(cloud, atMs, () => record(w.ordinary, { scanId, qr, temperature: 36.5, ...body }));
+    expect((await again(start, { location: CHANGCHUN })).body.data).toMatchObject({
+      duplicate: false,
+      decision: 'allow',
+    });
+    // the phone never heard the answer and sends the same request 5 minutes on: the QR's step is long past
+    expect((await again(start + 5 * MINUTE, { location: CHANGCHUN })).body.data).toMatchObject({
+      scanId,
+      duplicate: true,
+      color: 'green',
+      decision: 'allow',
+    });
+    // from 100 km away: still the first answer, and the position is not disabled for a retry
+    expect((await again(start + 6 * MINUTE, { location: JILIN })).body.data).toMatchObject({
+      duplicate: true,
+    });
+    expect(position(w.ordinary.id)).toMatchObject({ status: 'active' });
+    // without a location once the position's fix is 12 minutes old: still the first answer
+    expect((await again(start + 12 * MINUTE, {})).body.data).toMatchObject({ duplicate: true });
+    expect(scansWith(scanId)).toHaveLength(1);
+    expect(scansWith(scanId)[0].scannedAt).toEqual(new Date(start));
+    // someone else at that position, later: not theirs
+    expect(
+      codeOf(
+        await frozenAt(cloud, start + 7 * MINUTE, () =>
+          record(w.ordinary, { scanId, qr, temperature: 36.5, location: CHANGCHUN }, w.intermediate.openid),
+        ),
+      ),
     ).toBe('CONFLICT');
   });
 
@@ -270,6 +310,39 @@ describe('an older reading synced late never overrides a newer one (rule 4)', ()
   });
 });
 
+describe('a phone whose clock runs ahead of the server’s', () => {
+  it('has its scan taken at the server’s time, so a reading after it still counts; over 2 minutes ahead is refused', async () => {
+    const c = await citizenWithCode(cloud, 'edges-ahead');
+    const now = cloud.clock.nowMs();
+    const ahead = await frozenAt(cloud, now, () =>
+      record(world.ordinary, {
+        qr: c.qrAt(now),
+        temperature: 38.2,
+        location: CHANGCHUN,
+        scannedAt: new Date(now + 2 * MINUTE).toISOString(),
+      }),
+    );
+    expect(ahead.body.data).toMatchObject({ color: 'yellow', decision: 'deny' });
+    expect(scansWith(ahead.body.data!.scanId)[0].scannedAt).toEqual(new Date(now));
+    expect(person(c.personId).lastReadingAt).toEqual(new Date(now));
+    // 30 seconds later a normal reading at the next gate: the code is green again (rule 4)
+    const normal = await frozenAt(cloud, now + 30_000, () =>
+      record(world.intermediate, { qr: c.qrAt(now + 30_000), temperature: 36.6, location: CHANGCHUN }),
+    );
+    expect(normal.body.data).toMatchObject({ color: 'green', decision: 'allow' });
+    expect(person(c.personId).color).toBe('green');
+    const over = await frozenAt(cloud, now + 40_000, () =>
+      record(world.ordinary, {
+        qr: c.qrAt(now + 40_000),
+        temperature: 36.6,
+        location: CHANGCHUN,
+        scannedAt: new Date(now + 40_000 + 2 * MINUTE + 1).toISOString(),
+      }),
+    );
+    expect(over.body.error).toMatchObject({ code: 'BAD_REQUEST', fields: { scannedAt: 'range' } });
+  });
+});
+
 describe('replays (rule 15: a screenshot passed around)', () => {
   it('flags the same step at another site, and not another step of the same code', async () => {
     const c = await citizenWithCode(cloud, 'edges-replay');
@@ -375,6 +448,37 @@ describe('what a scan writes on its position (rule 10 activity, rule 7 last fix)
     expect(codeOf(await record(w.ordinary, { qr: c.qrAt(cloud.clock.nowMs()), temperature: 36.5 }))).toBe(
       'LOCATION_REQUIRED',
     );
+  });
+
+  it('takes no fix from a late sync: a scan queued 2 minutes gives its position one, 2 minutes and 1 ms none', async () => {
+    const w = await buildWorld(cloud, INITIATOR, 'edges-latefix');
+    await onDuty(cloud, w.ordinary);
+    await onDuty(cloud, w.intermediate);
+    const c = await citizenWithCode(cloud, 'edges-latefix-1');
+    const d = await citizenWithCode(cloud, 'edges-latefix-2');
+    const start = cloud.clock.nowMs();
+    const synced = (who: { id: string; openid: string }, person: typeof c, takenAt: number) =>
+      record(who, {
+        qr: person.qrAt(takenAt),
+        temperature: 36.5,
+        location: CHANGCHUN,
+        scannedAt: new Date(takenAt).toISOString(),
+      });
+    // 5 minutes on duty (the positions' own fixes not due again yet), each gate's phone syncs a located scan it
+    // kept: the ordinary's taken 2 minutes before (checked where it was), the intermediate's 1 ms earlier (late)
+    await frozenAt(cloud, start + 5 * MINUTE, async () => {
+      expect(codeOf(await synced(w.ordinary, c, start + 3 * MINUTE))).toBe('ok');
+      expect(codeOf(await synced(w.intermediate, d, start + 3 * MINUTE - 1))).toBe('ok');
+    });
+    // 11 minutes: the positions' fixes from going on duty are stale; the scan synced in time is a fix for its
+    // position, the late one, whose place nobody checked, is none
+    await frozenAt(cloud, start + 11 * MINUTE, async () => {
+      const now = start + 11 * MINUTE;
+      expect(codeOf(await record(w.ordinary, { qr: c.qrAt(now), temperature: 36.5 }))).toBe('ok');
+      expect(codeOf(await record(w.intermediate, { qr: d.qrAt(now), temperature: 36.5 }))).toBe(
+        'LOCATION_REQUIRED',
+      );
+    });
   });
 
   it('opening scan mode marks the active positions only: a disabled one stays as silent as it was', async () => {

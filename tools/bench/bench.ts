@@ -39,7 +39,12 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const SIZE = quick ? QUICK : FULL;
 const LIVE_SCANS = quick ? 500 : 2000;
-const WARM_UP_SCANS = 400;
+/**
+ * Scans before the measured ones: V8's optimising compiler is still at work after a few hundred (the threads other
+ * than the local cloud's and the clients' took 0.36–0.55 ms a scan after 400 warm-up scans, 0.25–0.29 ms after
+ * 6,000), and a gate's server runs for hours.
+ */
+const WARM_UP_SCANS = 6000;
 const CONCURRENT_CLIENTS = 8;
 const INITIATOR = 'bench-initiator';
 /** Production's network time per database round trip (5–20 ms in WeChat Cloud), simulated for one part. */

@@ -62,6 +62,8 @@ import { disableForDeviation, geoPointOf, heldBy, isScannerOf, onDutyNow, siteOf
 export const CLOCK_SKEW_MS = 2 * 60_000;
 /** A scan without a location is accepted while the position's last fix is at most this old (rule 7). */
 export const FIX_FRESH_MS = 10 * 60_000;
+/** The located scans of the last 10 minutes read for a scan without a location, the newest first. */
+const LOCATED_SCANS_READ = 50;
 
 function replyOf(scan: ScanDoc, duplicate: boolean): ScanReplies['record'] {
   return {
@@ -157,8 +159,8 @@ const STEP_SPAN_MS = (STEP_WINDOW * 2 + 1) * STEP_SECONDS * 1000;
 /**
  * The scans of this QR (this code, this step) around `at` (one indexed read, sent with the position's and the
  * person's): the same QR at another site is a screenshot passed around (rule 15), and a retried scanId taken at
- * the same instant is among them. A retry that is not (sent without `scannedAt`, later than the span) is caught by
- * the scan's unique _id at the insert. The code's other steps are left out: a regular scanned at the same gate
+ * the same instant is among them. A retry that is not (sent without `scannedAt`, later than the span) is looked up
+ * by its scanId when anything stops it (record). The code's other steps are left out: a regular scanned at the same gate
  * every minute brings back nothing but this QR's scans.
  */
 function scansAround(
@@ -204,6 +206,29 @@ export async function record(
 ): Promise<ScanReplies['record']> {
   const read = await readTogether(ctx, params);
   if (read.earlier) return answerDuplicate(ctx, read.earlier, params.positionId, read.position);
+  // API.md v1.1: a repeated scanId answers before any other check. The first stage finds a code's retry among the
+  // scans of its QR around its time; one sent later without `scannedAt` is looked up by its scanId (one more read,
+  // only then) when a check refuses it, before a deviation disables the position, and when the scan's unique _id
+  // stops its insert
+  let lookedUp: Promise<ScanDoc | null> | undefined;
+  const recorded = () => (lookedUp ??= new Repository<ScanDoc>(ctx.db, 'scans').get(params.scanId));
+  try {
+    return await recordNew(params, ctx, read, recorded);
+  } catch (err) {
+    if (!(err instanceof DomainError) && !isDuplicateKeyError(err)) throw err;
+    const first = await recorded();
+    if (!first) throw err;
+    return answerDuplicate(ctx, first, params.positionId, read.position);
+  }
+}
+
+/** A scan whose scanId the first stage did not find recorded. */
+async function recordNew(
+  params: ScanParams<'record'>,
+  ctx: RequestContext,
+  read: FirstReads,
+  recorded: () => Promise<ScanDoc | null>,
+): Promise<ScanReplies['record']> {
   // rule 3: the data is collected for this epidemic period only
   if (epidemicEnded(ctx.now)) throw new DomainError('EPIDEMIC_ENDED');
 
@@ -218,7 +243,11 @@ export async function record(
   const { at, late } = scanTime(params.scannedAt, ctx.now);
   const position = await positionOnDuty(ctx, read.position, at, late);
   const site = await siteOf(ctx, position.siteId);
-  if (!late) await checkLocation(ctx, position, site, params.location);
+  if (!late && (await checkLocation(ctx, position, site, params.location)) === 'deviates') {
+    const first = await recorded();
+    if (first) return answerDuplicate(ctx, first, params.positionId, read.position);
+    await disableForDeviation(ctx, position, site);
+  }
   const fever = params.temperature >= FEVER_THRESHOLD_C;
   const base = {
     _id: params.scanId,
@@ -270,12 +299,6 @@ export async function record(
     } else {
       scan = await scanCode(ctx, read, at, base);
     }
-  } catch (err) {
-    // the same scanId raced in, or was retried past the span of scansAround: the first one answers for both
-    if (!isDuplicateKeyError(err)) throw err;
-    const first = await new Repository<ScanDoc>(ctx.db, 'scans').get(params.scanId);
-    if (!first) throw err;
-    return answerDuplicate(ctx, first, params.positionId, read.position);
   } finally {
     await activity;
   }
@@ -286,13 +309,26 @@ export async function record(
   return replyOf(scan, false);
 }
 
-/** When the scan was taken, and whether it is a late sync: API.md 2.2 bounds `scannedAt` to the last 24 hours. */
+/**
+ * When the scan was taken, and whether it is a late sync: API.md 2.2 bounds `scannedAt` to the last 24 hours and to
+ * no later than the server's time. A phone's clock up to CLOCK_SKEW_MS ahead is not refused: its scan is taken
+ * now, so that its reading never dates itself after the readings that follow it.
+ */
 export function scanTime(scannedAt: Date | undefined, now: Date): { at: Date; late: boolean } {
-  const at = scannedAt ?? now;
-  if (at.getTime() > now.getTime() + CLOCK_SKEW_MS || at.getTime() < now.getTime() - LATE_SYNC_MAX_MS) {
+  if (
+    scannedAt &&
+    (scannedAt.getTime() > now.getTime() + CLOCK_SKEW_MS ||
+      scannedAt.getTime() < now.getTime() - LATE_SYNC_MAX_MS)
+  ) {
     throw new DomainError('BAD_REQUEST', '扫码时间超出允许范围', { scannedAt: 'range' });
   }
+  const at = scannedAt && scannedAt.getTime() < now.getTime() ? scannedAt : now;
   return { at, late: now.getTime() - at.getTime() > CLOCK_SKEW_MS };
+}
+
+/** A stored scan that was synced late: its location was stored, not checked (API.md 2.2). */
+function wasLateSync(scan: ScanDoc): boolean {
+  return scan.receivedAt.getTime() - scan.scannedAt.getTime() > CLOCK_SKEW_MS;
 }
 
 /**
@@ -319,36 +355,38 @@ export async function positionOnDuty(
 }
 
 /**
- * Rule 7 on every scan: a location far from the site disables the position (`geofence`, its SMS) and records
- * nothing; without a location, the position's last fix must be fresh. The fix is kept on the position when its
- * activity is marked (every 10 minutes) and with every scan: when the position's is older, a scan of the position
- * taken with a location in the last 10 minutes answers (one more read, only then).
+ * Rule 7 on every scan that is not a late sync: a location far from the site `deviates` (the caller disables the
+ * position: `geofence`, its SMS, nothing recorded); without a location, the position's last fix must be fresh. The
+ * fix is kept on the position when its activity is marked (every 10 minutes) and with every scan: when the
+ * position's is older, a scan of the position taken online with a location in the last 10 minutes answers (one
+ * more read, only then; a late sync's location was never checked, so it does not count).
  */
 export async function checkLocation(
   ctx: RequestContext,
   position: PositionDoc,
   site: SiteDoc,
   location: Fix | undefined,
-): Promise<void> {
+): Promise<'ok' | 'deviates'> {
   if (location) {
-    if (deviatesFrom({ center: coordinatesOf(site.location), radiusM: site.radiusM }, location)) {
-      await disableForDeviation(ctx, position, site);
-    }
-    return;
+    return deviatesFrom({ center: coordinatesOf(site.location), radiusM: site.radiusM }, location)
+      ? 'deviates'
+      : 'ok';
   }
   const freshSince = ctx.now.getTime() - FIX_FRESH_MS;
-  if (position.lastFix && position.lastFix.at.getTime() >= freshSince) return;
+  if (position.lastFix && position.lastFix.at.getTime() >= freshSince) return 'ok';
   const _ = ctx.db.command;
-  const located = await new Repository<ScanDoc>(ctx.db, 'scans').first(
+  const located = await new Repository<ScanDoc>(ctx.db, 'scans').find(
     {
       scopeAncestors: position._id,
       positionId: position._id,
       location: _.neq(null),
       scannedAt: _.gte(new Date(freshSince)),
     },
-    [['scannedAt', 'desc']],
+    { orderBy: [['scannedAt', 'desc']], limit: LOCATED_SCANS_READ },
   );
-  if (!located) throw new DomainError('LOCATION_REQUIRED', undefined, { location: 'required' });
+  if (!located.some((scan) => !wasLateSync(scan)))
+    throw new DomainError('LOCATION_REQUIRED', undefined, { location: 'required' });
+  return 'ok';
 }
 
 /**
