@@ -470,11 +470,13 @@ describe('retentionPurge (rule 3)', () => {
     for (const p of [...people, recent]) {
       const { doc } = cloud.store.get('persons', p.personId)!;
       const openedAt = new Date(p === recent ? D + 2 * MIN : D);
+      // changed since the cut-off (a check-in, say): only the fever is older than the retention
       const fevered = {
         ...doc,
         fever: { openedAt, temperature: 38.1 },
         color: 'yellow',
         colorReason: 'onsite_fever',
+        updatedAt: new Date(D + 2 * MIN),
       };
       cloud.store.replace('persons', doc, fevered as unknown as Doc);
     }
@@ -494,24 +496,158 @@ describe('retentionPurge (rule 3)', () => {
     expect(logsOf('retention_purge')).toEqual([expect.objectContaining({ fevers: 102 })]);
   }, 120_000);
 
-  it('clears the check-in kept on a person whose old fever it closes (the closing dates them now)', async () => {
+  it('clears every health fact of a person unchanged since the cut-off, the national status too, and the color with them', async () => {
     at(D);
-    const p = await registered('r-fever-checkin');
-    const { doc } = cloud.store.get('persons', p.personId)!;
-    const fevered = {
-      ...doc,
+    const gone = await registered('r-all-old');
+    const kept = await registered('r-all-recent');
+    const confirmed = (updatedAt: number) => ({
+      national: {
+        status: 'confirmed',
+        quarantineUntil: null,
+        flaggedAt: new Date(D),
+        verified: true,
+        releasedAt: null,
+        askedAt: new Date(D),
+        answeredAt: new Date(D),
+      },
+      listFlag: {
+        status: 'close_contact',
+        quarantineUntil: new Date(D + 10 * DAY),
+        flaggedAt: new Date(D),
+        releasedAt: null,
+      },
       fever: { openedAt: new Date(D), temperature: 38.4 },
-      latestCheckIn: { date: '2026-01-01', symptoms: ['fever'] },
-      color: 'yellow',
-      colorReason: 'onsite_fever',
-      updatedAt: new Date(D),
-    };
-    cloud.store.replace('persons', doc, fevered as unknown as Doc);
+      provincial: { color: 'red', reason: '流调', at: new Date(D) },
+      latestCheckIn: { date: '2031-03-10', symptoms: ['fever'] },
+      lastReadingAt: new Date(D),
+      color: 'red',
+      colorReason: 'confirmed',
+      updatedAt: new Date(updatedAt),
+    });
+    // the cut-off is D + 1 min: one person last changed a minute before it, the other a minute after
+    for (const [p, updatedAt] of [
+      [gone, D],
+      [kept, D + 2 * MIN],
+    ] as const) {
+      const { doc } = cloud.store.get('persons', p.personId)!;
+      cloud.store.replace('persons', doc, { ...doc, ...confirmed(updatedAt) } as unknown as Doc);
+    }
     process.env.JXM_EPIDEMIC_END = iso(D + DAY);
     at(D + 30 * DAY + MIN);
-    const reply = await purge();
-    expect(reply.data).toMatchObject({ purged: true, fevers: 1, personsCleared: 1 });
-    expect(person(p.personId)).toMatchObject({ fever: null, latestCheckIn: null, color: 'green' });
+    // the other's fever, opened before the cut-off, is closed on its own (below: its status keeps it red)
+    expect((await purge()).data).toMatchObject({ purged: true, fevers: 1 });
+    // the platform's answer and when it was asked gone too: never asked, as before a first answer
+    expect(person(gone.personId).national).toEqual({
+      status: 'normal',
+      quarantineUntil: null,
+      flaggedAt: null,
+      verified: false,
+      releasedAt: null,
+    });
+    expect(person(gone.personId)).toMatchObject({
+      listFlag: null,
+      fever: null,
+      provincial: null,
+      latestCheckIn: null,
+      lastReadingAt: null,
+      color: 'bw',
+      colorReason: 'unverified',
+      colorSince: new Date(D + 30 * DAY + MIN),
+    });
+    // no color event written for it: what it would record is what was just deleted
+    expect(eventsOf(gone.personId)).toEqual([]);
+    expect(person(gone.personId).idHash).toBeTruthy();
+    expect(person(kept.personId)).toMatchObject({
+      color: 'red',
+      national: { status: 'confirmed' },
+      fever: null,
+      latestCheckIn: { date: '2031-03-10', symptoms: ['fever'] },
+    });
+    // cleared once: the next day's purge finds nothing left on it
+    at(D + 31 * DAY + MIN);
+    expect((await purge()).data).toMatchObject({ purged: true, personsCleared: 0 });
+    expect(person(gone.personId).colorSince).toEqual(new Date(D + 30 * DAY + MIN));
+  });
+});
+
+describe('after the end of the epidemic period (rule 3: no health data is collected)', () => {
+  const END = D + DAY;
+
+  it('asks the national platform no more: a profile keeps its color from the instant of the end', async () => {
+    at(D);
+    const before = await registered('e-before');
+    const after = await registered('e-after');
+    setNational(before.idNumber, 'confirmed');
+    setNational(after.idNumber, 'confirmed');
+    process.env.JXM_EPIDEMIC_END = iso(END);
+    const check = jest.spyOn(cloud.national, 'check');
+    // both answers are 24 hours old: a millisecond before the end the platform is asked, at the end it is not
+    at(END - 1);
+    const asked = await call<{ color: string }>(cloud, 'citizen', { action: 'profile' }, before.openid);
+    expect(asked.body.data).toMatchObject({ color: 'red' });
+    at(END);
+    const kept = await call<{ color: string }>(cloud, 'citizen', { action: 'profile' }, after.openid);
+    expect(kept.body.data).toMatchObject({ color: 'green' });
+    expect(check).toHaveBeenCalledTimes(1);
+    expect(eventsOf(after.personId)).toHaveLength(1);
+  });
+
+  it('registers a newcomer unverified, without the platform or the list', async () => {
+    const identity = personOf(next++);
+    at(D);
+    await importRows([{ idNumber: identity.idNumber, status: 'confirmed' }]);
+    setNational(identity.idNumber, 'confirmed');
+    process.env.JXM_EPIDEMIC_END = iso(END);
+    at(END);
+    const check = jest.spyOn(cloud.national, 'check');
+    const reply = await call<{ color: string }>(
+      cloud,
+      'citizen',
+      { action: 'register', ...identity },
+      'e-newcomer',
+    );
+    expect(reply.body.data).toMatchObject({ color: 'bw' });
+    expect(check).not.toHaveBeenCalled();
+  });
+
+  it('runs the health timers as no-ops: no quarantine released, no bw code asked about', async () => {
+    at(D - DAY);
+    const p = await registered('e-timers');
+    await importRows([{ idNumber: p.idNumber, status: 'quarantine', quarantineUntil: D + 8 * HOUR }]);
+    cloud.faults.set('national', 'down');
+    const bw = await registered('e-timers-bw');
+    cloud.faults.set('national', 'up');
+    at(D + 9 * HOUR);
+    expect((await checkIn(p.openid, ['none'])).ok).toBe(true);
+    process.env.JXM_EPIDEMIC_END = iso(D + 10 * HOUR);
+    at(D + 10 * HOUR);
+    const check = jest.spyOn(cloud.national, 'check');
+    expect((await release()).data).toEqual({ checked: 0, released: 0, ended: true });
+    expect((await runTimer(cloud, 'cron', 'nationalRecheck')).data).toEqual({
+      checked: 0,
+      upgraded: 0,
+      ended: true,
+    });
+    expect(check).not.toHaveBeenCalled();
+    expect(person(p.personId).color).toBe('orange');
+    expect(person(bw.personId).color).toBe('bw');
+    expect(logsOf('quarantine_release')).toEqual([
+      { event: 'quarantine_release', checked: 0, released: 0, ended: true },
+    ]);
+  });
+
+  it('refuses the province’s list and its color decisions: EPIDEMIC_ENDED, nothing written', async () => {
+    at(D);
+    const p = await registered('e-province');
+    const flagged = personOf(next++);
+    process.env.JXM_EPIDEMIC_END = iso(END);
+    at(END);
+    const listed = await importRows([{ idNumber: flagged.idNumber, status: 'confirmed' }]);
+    expect(listed.body.error).toMatchObject({ code: 'EPIDEMIC_ENDED' });
+    expect(flagOf(flagged.idNumber)).toBeUndefined();
+    const decided = await health({ action: 'setColor', personId: p.personId, color: 'red', reason: '流调' });
+    expect(decided.body.error).toMatchObject({ code: 'EPIDEMIC_ENDED' });
+    expect(person(p.personId)).toMatchObject({ color: 'green', provincial: null });
   });
 });
 

@@ -48,13 +48,16 @@ export interface NationalRefresh {
  * status costs nothing: no call, no read. A new flag changes the facts and the color at once (one transaction, one
  * code event); a first answer lifts bw; the same answer, or a new `normal`, only dates the status (`stamp`, for the
  * caller to write with its own update). While the platform is down the color stays as it is (a verified code does
- * not fall back to bw). `force` asks whatever the dates say (the nationalRecheck timer).
+ * not fall back to bw). `force` asks whatever the dates say (the nationalRecheck timer). After the end of the
+ * epidemic period nobody is asked (rule 3).
  */
 export async function refreshNational(
   ctx: SystemContext,
   person: PersonDoc,
   force = false,
 ): Promise<NationalRefresh> {
+  // rule 3: once the epidemic period has ended no health data is collected, the platform's included
+  if (epidemicEnded(ctx.now)) return { person, stamp: null };
   if (!force && !nationalAskDue(person.national, ctx.now)) return { person, stamp: null };
   let answer: NationalRecord;
   try {

@@ -32,6 +32,7 @@ import { blindIndex, randomId, seal } from '../privacy/personal-data';
 import type { Tx } from '../cloud';
 import type { RequestContext, SystemContext } from '../router';
 import { codeEvent } from '../health/health-facts';
+import { epidemicEnded } from '../health/retention';
 
 /** Checks name, ID number and phone; every problem is named, the first decides the code. */
 export function checkIdentity(
@@ -54,7 +55,8 @@ export function checkIdentity(
 /**
  * A new person's first facts: the platform's answer (fresh from now) and, apart from it, the province's own risk
  * flag for that ID number (imported before the person registered). Unreachable platform and no flag of the list:
- * unverified (bw); a `cleared` row is no flag and does not stand in for the national check.
+ * unverified (bw); a `cleared` row is no flag and does not stand in for the national check. After the end of the
+ * epidemic period neither is asked (rule 3: no health data is collected): unverified.
  */
 export async function nationalFactsFor(
   ctx: SystemContext,
@@ -63,6 +65,7 @@ export async function nationalFactsFor(
   /** The province's list's flag for the ID number, already read (null: none). */
   flag: RiskFlagDoc | null,
 ): Promise<HealthFacts> {
+  if (epidemicEnded(ctx.now)) return facts;
   let next = facts;
   try {
     next = withNationalAnswer(next, await ctx.ports.national.check(identity), ctx.now);

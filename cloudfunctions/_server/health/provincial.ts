@@ -21,6 +21,7 @@ import { actingPosition } from '../org/acting-position';
 import { blindIndex } from '../privacy/personal-data';
 import type { RequestContext } from '../router';
 import { changeHealthFacts } from './health-facts';
+import { epidemicEnded } from './retention';
 
 /** Look-ups per query: the server SDK returns at most 1000 documents; stay well below. */
 const BATCH = 500;
@@ -82,6 +83,8 @@ export async function importRiskList(
   ctx: RequestContext,
 ): Promise<HealthReplies['importRiskList']> {
   const actor = await actingPosition(ctx, params.actingPositionId, ['initiator']);
+  // rule 3: the province's list is health data, collected for this epidemic period only
+  if (epidemicEnded(ctx.now)) throw new DomainError('EPIDEMIC_ENDED');
   const keys = ctx.ports.keys();
   const today = shanghaiDate(ctx.now);
 
@@ -217,6 +220,7 @@ export async function setColor(
   ctx: RequestContext,
 ): Promise<HealthReplies['setColor']> {
   const actor = await actingPosition(ctx, params.actingPositionId, ['initiator']);
+  if (epidemicEnded(ctx.now)) throw new DomainError('EPIDEMIC_ENDED');
   const person = await new Repository<PersonDoc>(ctx.db, 'persons').get(params.personId);
   if (!person) throw new DomainError('NOT_FOUND');
   const result = await changeHealthFacts(

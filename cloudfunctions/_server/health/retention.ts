@@ -2,9 +2,11 @@
  * Retention (regulation rule 3: "所获取的个人健康数据仅限此次防疫期间使用"). Once the epidemic period has ended
  * (JXM_EPIDEMIC_END, ISO-8601), the daily retentionPurge deletes health data older than the retention
  * (JXM_RETENTION_DAYS, default 30 days): check-ins, scans, alerts, color events, the province's risk flags, open
- * on-site fevers, and the facts kept on each person (latest check-in, provincial decision, quarantine dates).
+ * on-site fevers, and the facts kept on each person (latest check-in and reading, the national platform's status,
+ * the list's flag, provincial decision, quarantine dates) with the color they decided.
  * Identities, positions and the audit log are kept. Before the end, nothing is deleted.
  */
+import { UNVERIFIED, colorOf, type HealthFacts } from '../../../miniprogram/core/health-code.rules';
 import { logEvent } from '../log';
 import type { PersonDoc } from '../db/documents';
 import { Repository } from '../db/repository';
@@ -12,6 +14,10 @@ import type { SystemContext } from '../router';
 import { changeHealthFacts } from './health-facts';
 
 export const DEFAULT_RETENTION_DAYS = 30;
+
+/** A person's facts once purged: none, not even the national platform's (unverified). */
+const NOTHING_KNOWN: HealthFacts = { national: UNVERIFIED, listFlag: null, fever: null, provincial: null };
+const UNKNOWN_COLOR = colorOf(NOTHING_KNOWN);
 
 /** The dated health collections and the field that dates each document. */
 const HEALTH_DATA = [
@@ -55,16 +61,23 @@ export async function retentionPurge(ctx: SystemContext): Promise<Record<string,
     });
   }
   const persons = new Repository<PersonDoc>(ctx.db, 'persons');
-  // the health facts kept on the persons themselves: the latest check-in, provincial decisions, national flags —
-  // before the open fevers are closed below, which dates those persons now
+  // the health facts kept on the persons themselves — the latest check-in and reading, the national platform's
+  // status and dates, the list's flag, the province's decision, a fever — and the color they decided: nothing is
+  // known of a person any more, and the color says so (bw, unverified). Before the open fevers are closed below,
+  // which dates those persons now; dated now themselves, they are not cleared again tomorrow.
   const cleared = await persons.updateWhere(
     { updatedAt: _.lt(cutoff) },
     {
-      latestCheckIn: null,
-      provincial: null,
+      national: _.set(NOTHING_KNOWN.national),
       listFlag: null,
-      'national.quarantineUntil': null,
-      'national.releasedAt': null,
+      fever: null,
+      provincial: null,
+      latestCheckIn: null,
+      lastReadingAt: null,
+      color: UNKNOWN_COLOR.color,
+      colorReason: UNKNOWN_COLOR.reason,
+      colorSince: ctx.now,
+      updatedAt: ctx.now,
     },
   );
   let fevers = 0;

@@ -18,6 +18,7 @@ import { isServiceUnavailable } from '../ports';
 import { unseal } from '../privacy/personal-data';
 import type { SystemContext } from '../router';
 import { changeHealthFacts, factsOf } from './health-facts';
+import { epidemicEnded } from './retention';
 
 const PAGE = 100;
 
@@ -58,6 +59,12 @@ async function* personsOfColor(
  * The orange codes whose quarantine may have ended: the national one (`national.quarantineUntil`) or the list's
  * (`listFlag.quarantineUntil`), each through its own index; a person in both is seen twice, and released once.
  */
+/** A timer's answer once the epidemic period has ended: it did nothing (rule 3). */
+function afterTheEpidemic<T extends Record<string, number>>(event: string, nothing: T): T & { ended: true } {
+  logEvent(event, { ...nothing, ended: true });
+  return { ...nothing, ended: true };
+}
+
 async function* endedQuarantines(ctx: SystemContext): AsyncGenerator<PersonDoc> {
   const _ = ctx.db.command;
   const seen = new Set<string>();
@@ -70,7 +77,11 @@ async function* endedQuarantines(ctx: SystemContext): AsyncGenerator<PersonDoc> 
   }
 }
 
-export async function quarantineRelease(ctx: SystemContext): Promise<{ checked: number; released: number }> {
+export async function quarantineRelease(
+  ctx: SystemContext,
+): Promise<{ checked: number; released: number; ended?: true }> {
+  // rule 3: after the end of the epidemic period the platform is not asked, and no code changes any more
+  if (epidemicEnded(ctx.now)) return afterTheEpidemic('quarantine_release', { checked: 0, released: 0 });
   let checked = 0;
   let released = 0;
   for await (const person of endedQuarantines(ctx)) {
@@ -114,7 +125,10 @@ export async function quarantineRelease(ctx: SystemContext): Promise<{ checked: 
   return { checked, released };
 }
 
-export async function nationalRecheck(ctx: SystemContext): Promise<{ checked: number; upgraded: number }> {
+export async function nationalRecheck(
+  ctx: SystemContext,
+): Promise<{ checked: number; upgraded: number; ended?: true }> {
+  if (epidemicEnded(ctx.now)) return afterTheEpidemic('national_recheck', { checked: 0, upgraded: 0 });
   let checked = 0;
   let upgraded = 0;
   for await (const person of personsOfColor(ctx, { color: 'bw' })) {
