@@ -406,6 +406,12 @@ export async function type(page: PageInstance, selector: string, value: string):
   await settle();
 }
 
+/** The value a TDesign input shows: the component's own `value`, which its native control renders. */
+export function fieldValue(page: PageInstance, selector: string): unknown {
+  return (nodeOf(page, selector) as unknown as { instance: { data: { value?: unknown } } }).instance.data
+    .value;
+}
+
 /**
  * Choosing a value in a component that emits `change` with `{ value }` itself (a native picker, a date picker).
  * For a TDesign switch or radio group, tap the rendered option instead (hierarchy-helpers: toggle, pickOption).

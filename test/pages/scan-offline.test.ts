@@ -12,6 +12,7 @@ import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
 import { buildWorld, citizenWithCode, onDuty, type World } from '../helpers/world';
 import {
   closePage,
+  fieldValue,
   openPage,
   phone,
   resetPhone,
@@ -101,8 +102,10 @@ describe('scanner/scan without network: the signed pass decides', () => {
     await until(() => textOf(page).includes('已同步 1 条离线登记'), 'the sync');
     expect(queue()).toEqual([]);
     expect(textOf(page)).not.toContain('立即同步');
-    const scans = cloud.store.find('scans', { _id: queued.params.scanId }).docs as unknown as ScanDoc[];
+    // counted by the person, not by the scanId that would hold one at most
+    const scans = cloud.store.find('scans', { personId: c.personId }).docs as unknown as ScanDoc[];
     expect(scans).toHaveLength(1);
+    expect(scans[0]._id).toBe(queued.params.scanId);
     expect(scans[0]).toMatchObject({ decision: 'allow', offline: { decision: 'allow', reason: null } });
     expect(cloud.store.find('alerts', { scanId: queued.params.scanId }).docs).toHaveLength(0);
   });
@@ -170,6 +173,39 @@ describe('scanner/scan without network: the signed pass decides', () => {
     expect(textOf(page)).toContain('周**');
     expect(textOf(page)).toContain('无码人员，体温正常');
     expect(queue()[0].params.offline).toEqual({ decision: 'allow' });
+  });
+
+  it('should refuse on the spot a guest the server would refuse, and open the form empty after a guest', async () => {
+    await tap(page, '#guest-toggle');
+    await type(page, '#guest-name', '1');
+    await tap(page, '#temp-364');
+    await tap(page, '#guest-submit');
+    // nobody let through on it, nothing kept to be refused and dropped at the sync
+    expect(textOf(page)).toContain('无码人员信息不完整或有误');
+    expect(textOf(page)).toContain('长度不正确');
+    expect(textOf(page)).not.toContain('准予通行');
+    expect(queue()).toEqual([]);
+    await type(page, '#guest-name', '周玉兰');
+    await type(page, '#guest-phone', '1380013800');
+    await tap(page, '#guest-submit');
+    expect(textOf(page)).toContain('格式不正确');
+    expect(queue()).toEqual([]);
+    await type(page, '#guest-phone', '13800138000');
+    await tap(page, '#guest-submit');
+    await until(() => textOf(page).includes('离线核验'), 'the offline decision');
+    expect(queue()).toHaveLength(1);
+    await tap(page, '#guest-toggle');
+    expect([fieldValue(page, '#guest-name'), fieldValue(page, '#guest-phone')]).toEqual(['', '']);
+  });
+
+  it('should let nobody through on a typed reading no thermometer shows, and keep nothing', async () => {
+    const c = await citizenWithCode(cloud, 'offgate-implausible');
+    await type(page, '#custom-temperature', '3.6');
+    phone.scanResult = c.passQrAt(Date.now());
+    await tap(page, '#scan');
+    expect(textOf(page)).toContain('请先为此人测温并选择体温');
+    expect(textOf(page)).not.toContain('准予通行');
+    expect(queue()).toEqual([]);
   });
 
   it('should say a JXM1 code cannot be checked offline, and record nothing for what is no 吉祥码', async () => {

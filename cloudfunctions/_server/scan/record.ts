@@ -17,7 +17,6 @@ import {
   STEP_WINDOW,
   checkCode,
 } from '../../../miniprogram/core/dynamic-code';
-import type { FieldErrors } from '../../../miniprogram/core/errors';
 import {
   FEVER_THRESHOLD_C,
   PLAUSIBLE_TEMPERATURE_C,
@@ -25,13 +24,8 @@ import {
   withTemperature,
   type Color,
 } from '../../../miniprogram/core/health-code.rules';
-import {
-  checkIdNumber,
-  checkName,
-  checkPhone,
-  maskIdNumber,
-  maskName,
-} from '../../../miniprogram/core/identity';
+import { checkGuestIdentity } from '../../../miniprogram/core/guest';
+import { maskIdNumber, maskName } from '../../../miniprogram/core/identity';
 import { deviatesFrom, type Fix } from '../../../miniprogram/core/geo';
 import { PROVINCE_REGION } from '../../../miniprogram/core/regions';
 import { checkPass, isStalePass, parseScannedCode } from '../../../miniprogram/core/signed-pass';
@@ -137,18 +131,12 @@ function answerDuplicate(
 }
 
 function checkGuest(guest: NonNullable<ScanParams<'record'>['guest']>, today: string) {
-  const fields: FieldErrors = {};
-  const name = checkName(guest.name);
-  if (!name.ok) fields['guest.name'] = name.problem;
-  const id = guest.idNumber !== undefined ? checkIdNumber(guest.idNumber, today) : null;
-  if (id && !id.ok) fields['guest.idNumber'] = id.problem;
-  const phone = guest.phone !== undefined ? checkPhone(guest.phone) : null;
-  if (phone && !phone.ok) fields['guest.phone'] = phone.problem;
-  if (Object.keys(fields).length > 0 || !name.ok) throw new DomainError('GUEST_INVALID', undefined, fields);
+  const checked = checkGuestIdentity(guest, today);
+  if (!checked.ok) throw new DomainError('GUEST_INVALID', undefined, checked.fields);
   return {
-    name: name.value,
-    idNumber: id && id.ok ? id.value : null,
-    phone: phone && phone.ok ? phone.value : null,
+    name: checked.name,
+    idNumber: checked.idNumber,
+    phone: checked.phone,
     document: guest.document ?? null,
   };
 }

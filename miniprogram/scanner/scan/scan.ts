@@ -13,8 +13,11 @@ import {
   type RefusalReason,
   type ScanReplies,
 } from '../../core/contracts/scan.contract';
+import { shanghaiDate } from '../../core/calendar';
+import { ERROR_MESSAGES } from '../../core/errors';
 import { FIX_SEND_MAX_AGE_MS } from '../../core/geo';
-import { COLOR_NAMES, FEVER_THRESHOLD_C } from '../../core/health-code.rules';
+import { checkGuestIdentity } from '../../core/guest';
+import { COLOR_NAMES, FEVER_THRESHOLD_C, PLAUSIBLE_TEMPERATURE_C } from '../../core/health-code.rules';
 import { fieldHints } from '../../core/views/form-errors.view';
 import { decisionText } from '../../core/views/health-code.view';
 import { callCloud } from '../../services/cloud';
@@ -48,6 +51,12 @@ const REFUSAL_TEXT: Record<RefusalReason, { confirm: string; done: string }> = {
   refused_scan: { confirm: '记录：此人拒绝扫码登记？', done: '已记录：拒绝扫码（未登记身份）' },
   forced_entry: { confirm: '记录：此人强行闯入？将同时上报上级。', done: '已记录强行闯入，并已上报' },
 };
+
+/** The guest form as it opens: nobody's details (the last guest's never show to the next). */
+const NO_GUEST = { name: '', category: 'elderly' as GuestCategory, idNumber: '', phone: '', document: '' };
+
+/** What the custom reading says when a thermometer could not show it (API.md: 34–43 °C, TEMPERATURE_INVALID). */
+const TEMPERATURE_RANGE_HINT = `体温应在 ${PLAUSIBLE_TEMPERATURE_C.min.toFixed(1)}–${PLAUSIBLE_TEMPERATURE_C.max.toFixed(1)} ℃ 之间`;
 
 const LOCATION_REFUSED =
   '无法获取位置：扫码须核对您在站点范围内。请点“开启定位”，在设置中允许使用位置信息；并确认手机定位已打开。';
@@ -110,7 +119,7 @@ Component({
     pending: 0,
     busy: false,
     guestMode: false,
-    guest: { name: '', category: 'elderly' as GuestCategory, idNumber: '', phone: '', document: '' },
+    guest: NO_GUEST,
     categories: GUEST_CATEGORIES.map((value) => ({ value, label: CATEGORY_LABELS[value] })),
     hints: {} as Record<string, string>,
   },
@@ -143,14 +152,34 @@ Component({
       e: WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { value: number }>,
     ) {
       const temperature = e.currentTarget.dataset.value;
-      this.setData({ temperature, temperatureText: temperature.toFixed(1), customTemperature: '' });
-    },
-    onCustomTemperature(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
-      const value = Number(e.detail.value);
-      const valid = Number.isFinite(value) && value > 0;
       this.setData({
-        customTemperature: e.detail.value,
-        ...(valid ? { temperature: value, temperatureText: value.toFixed(1) } : {}),
+        temperature,
+        temperatureText: temperature.toFixed(1),
+        customTemperature: '',
+        'hints.temperature': '',
+      });
+    },
+    /**
+     * A reading typed in counts only within what a thermometer shows (34–43 °C): anything else chooses nothing, and
+     * says why — it would be refused as TEMPERATURE_INVALID, and a scan kept offline would let someone through on it.
+     */
+    onCustomTemperature(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+      const text = e.detail.value;
+      const value = Number(text);
+      if (!text.trim()) {
+        this.setData({ customTemperature: text, 'hints.temperature': '' });
+        return;
+      }
+      const plausible =
+        Number.isFinite(value) &&
+        value >= PLAUSIBLE_TEMPERATURE_C.min &&
+        value <= PLAUSIBLE_TEMPERATURE_C.max;
+      this.setData({
+        customTemperature: text,
+        'hints.temperature': plausible ? '' : TEMPERATURE_RANGE_HINT,
+        ...(plausible
+          ? { temperature: value, temperatureText: value.toFixed(1) }
+          : { temperature: null, temperatureText: '未选择' }),
       });
     },
     followLocation() {
@@ -206,16 +235,25 @@ Component({
     registerGuest() {
       if (!this.readingChosen()) return;
       const g = this.data.guest;
-      return this.submit({
-        guest: {
-          name: g.name,
-          category: g.category,
-          ...(g.idNumber.trim() ? { idNumber: g.idNumber.trim() } : {}),
-          ...(g.phone.trim() ? { phone: g.phone.trim() } : {}),
-          // a foreigner's passport or other document (API.md guest.document); the field shows for 外籍人士 only
-          ...(g.category === 'foreigner' && g.document.trim() ? { document: g.document.trim() } : {}),
-        },
-      });
+      const guest = {
+        name: g.name,
+        category: g.category,
+        ...(g.idNumber.trim() ? { idNumber: g.idNumber.trim() } : {}),
+        ...(g.phone.trim() ? { phone: g.phone.trim() } : {}),
+        // a foreigner's passport or other document (API.md guest.document); the field shows for 外籍人士 only
+        ...(g.category === 'foreigner' && g.document.trim() ? { document: g.document.trim() } : {}),
+      };
+      // checked here as the server checks it: a guest kept offline is let through before the server sees it
+      const checked = checkGuestIdentity(guest, shanghaiDate(new Date()));
+      if (!checked.ok) {
+        this.setData({
+          result: null,
+          message: ERROR_MESSAGES.GUEST_INVALID,
+          hints: fieldHints(checked.fields),
+        });
+        return;
+      }
+      return this.submit({ guest });
     },
     async submit(subject: Pick<RecordParams, 'qr' | 'guest'>) {
       if (this.data.busy) return;
@@ -234,7 +272,7 @@ Component({
       this.setData({ temperature: null, temperatureText: '未选择', customTemperature: '' });
       const reply = await callCloud('scan', 'record', params);
       if (reply.ok) {
-        this.setData({ busy: false, result: resultOf(reply.data), guestMode: false });
+        this.setData({ busy: false, result: resultOf(reply.data), guestMode: false, guest: NO_GUEST });
         wx.vibrateShort({ type: reply.data.decision === 'allow' ? 'light' : 'heavy' });
         return;
       }
@@ -268,6 +306,7 @@ Component({
         busy: false,
         pending: queue.length,
         guestMode: false,
+        guest: NO_GUEST,
         result: offlineResultView(verdict, params.guest?.name),
         message: '网络不可用：本次登记已保存在手机上，联网后自动上报。',
       });
