@@ -40,6 +40,11 @@ async function register(openid: string, n: number) {
   return me;
 }
 
+const maskedName = (n: number) => {
+  const { name } = personOf(n);
+  return name[0] + '*'.repeat(name.length - 1);
+};
+
 /** Opens the code page as `openid` and waits until the code (or what stands instead) is shown. */
 async function codePage(openid: string): Promise<PageInstance> {
   resetPhone(openid);
@@ -65,11 +70,28 @@ describe('pages/code: the code', () => {
     closePage(page);
   });
 
-  it('should invite an unregistered user to register', async () => {
+  it('should invite an unregistered user to register, and let a scanner without a code reach 码上行动', async () => {
     const page = await codePage('code-nobody');
     expect(textOf(page)).toContain('您还没有吉祥码');
     await tap(page, '#register');
-    expect(phone.navigations).toEqual(['/pages/register/register']);
+    // the initiator's holder needs no citizen code (API.md 2.1): their desks are reached through 码上行动
+    await tap(page, '#scanner');
+    expect(phone.navigations).toEqual(['/pages/register/register', '/scanner/roles/roles']);
+    closePage(page);
+  });
+
+  it('should offer a retry when no code can be shown, and show the code once the network is back', async () => {
+    await register('code-retry', 3010);
+    resetPhone('code-retry');
+    phone.online = false;
+    const page = openPage('pages/code/code');
+    await until(() => textOf(page).includes('暂时无法显示吉祥码'), 'the unavailable state');
+    await tap(page, '#scanner');
+    expect(phone.navigations).toEqual(['/scanner/roles/roles']);
+    phone.online = true;
+    await tap(page, '#retry');
+    await until(() => textOf(page).includes('绿码'), 'the code after the retry');
+    expect(textIn(page, '#masked-name')).toBe(maskedName(3010));
     closePage(page);
   });
 
@@ -84,6 +106,8 @@ describe('pages/code: the code', () => {
     expect(textIn(offline, '#updated')).toMatch(/^离线显示 · 更新于 \d{4}-/);
     expect(textIn(offline, '#color-band')).toContain('绿码');
     expect((offline.data.qrText as string).split('.')[1]).toBe(onlineCodeId);
+    // the name as the code's signed pass carries it, masked: the profile cannot be asked offline
+    expect(textIn(offline, '#masked-name')).toBe(maskedName(4002));
     closePage(offline);
   });
 
@@ -173,6 +197,10 @@ describe('pages/code: the end of the epidemic period (rule 3)', () => {
       expect(textIn(page, '#ended')).toContain('不再收集');
       expect(page.data.qrText).toBe('');
       expect(phone.storage.get('jxm.code.v1')).toBeNull();
+      // what the person did and where they stand stay reachable, and a scanner's desks
+      await tap(page, '#history');
+      await tap(page, '#scanner');
+      expect(phone.navigations).toEqual(['/pages/history/history', '/scanner/roles/roles']);
       closePage(page);
     } finally {
       delete process.env.JXM_EPIDEMIC_END;

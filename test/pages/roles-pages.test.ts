@@ -58,6 +58,10 @@ describe('scanner/roles: duty', () => {
     await tap(p, `#duty-${fresh.ordinary.id}`);
     await until(() => textOf(p).includes('扫码位置与站点地址偏离过大，账号已自动禁用'), 'the refusal');
     expect(phone.navigations).toEqual([]);
+    // the list shows the position disabled at once, with the way to ask for its activation instead of duty
+    await until(() => exists(p, `#ask-${fresh.ordinary.id}`), 'the activation request');
+    expect(exists(p, `#duty-${fresh.ordinary.id}`)).toBe(false);
+    expect(textOf(p)).toContain('扫码位置与站点地址偏离过大，账号已自动禁用');
   });
 
   it('should lead someone without an identity to the claim of an invitation', async () => {

@@ -11,6 +11,10 @@ import { qrTextAt } from '../../core/code-hmac';
 import { callCloud } from '../../services/cloud';
 import { cachedCode, refreshCode, type CachedCode } from '../../services/code-cache';
 
+function nameOnPass(code: CachedCode): string {
+  return (code.pass ? parsePass(code.pass)?.claims.name : undefined) ?? '';
+}
+
 interface CodePage {
   code: CachedCode | null;
   step: number;
@@ -65,7 +69,8 @@ Component({
       this.setData({
         state: 'ready',
         offline: !fresh.ok,
-        maskedName: profile.ok ? profile.data.masked.name : '',
+        // offline, the name the code's signed pass carries (masked, API.md 2.3)
+        maskedName: profile.ok ? profile.data.masked.name : nameOnPass(code),
         view: colorView(code.color, code.colorReason),
         updatedAt: shanghaiClock(new Date(code.fetchedAt)),
       });
@@ -89,6 +94,11 @@ Component({
         patch.passUntil = pass ? shanghaiClock(new Date(pass.claims.exp * 1000)).slice(5, 16) : '';
       }
       this.setData(patch);
+    },
+    /** Unavailable: the network may be back. */
+    retry() {
+      this.setData({ state: 'loading', message: '' });
+      return this.load();
     },
     goRegister() {
       wx.navigateTo({ url: '/pages/register/register' });

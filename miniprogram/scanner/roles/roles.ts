@@ -23,6 +23,9 @@ function locate(): Promise<Fix> {
 }
 
 /** The pages an identity opens, by the `data-page` of its button. */
+/** Refusals of goOnDuty after which the position is no longer what the list shows. */
+const STATUS_CHANGED: readonly string[] = ['LOCATION_DEVIATION', 'POSITION_DISABLED', 'NOT_HOLDER'];
+
 const PAGES = {
   manage: '/admin/tree/tree',
   sites: '/admin/sites/sites',
@@ -76,6 +79,8 @@ Component({
       const reply = await callCloud('scan', 'goOnDuty', { positionId, location });
       this.setData({ busy: '' });
       if (!reply.ok) {
+        // a deviation disables the position (rule 7): the list shows it so, with the way to ask for activation
+        if (STATUS_CHANGED.includes(reply.error.code)) await this.load();
         this.setData({ message: reply.error.message });
         return;
       }
