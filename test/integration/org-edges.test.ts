@@ -252,6 +252,61 @@ describe('invites and positions that change hands', () => {
     expect(position(positionId).status).toBe('active');
   });
 
+  it('finishes a claim cut off after the position was taken: the holder’s retry spends the invite and writes one SMS', async () => {
+    const unit = (await site(initiator, '二道区某单位', 'gov')).body.data!.siteId;
+    const holder = await tree.citizen('org-edges-cut-off');
+    const { positionId, inviteCode } = await tree.invite(initiator, unit, 'senior', holder);
+    const claimed = () => cloud.store.find('sms_outbox', { positionId, template: 'position_claimed' }).docs;
+    // the database fails the invite's write: the position is already the holder's, the rest of the claim is not
+    const send = cloud.engine.send.bind(cloud.engine);
+    const failing = jest
+      .spyOn(cloud.engine, 'send')
+      .mockImplementation(async (action, params = {}) =>
+        action === 'database.modifyDocument' && params.collectionName === 'invites'
+          ? { code: 'DATABASE_REQUEST_FAILED', message: '[InternalError] the disk is full' }
+          : send(action, params),
+      );
+    try {
+      expect(refusal(await tree.org(holder.openid, { action: 'claim', inviteCode }))).toMatchObject({
+        code: 'INTERNAL',
+      });
+    } finally {
+      failing.mockRestore();
+    }
+    expect(position(positionId)).toMatchObject({ status: 'active', holder: { openid: holder.openid } });
+    const invite = () =>
+      cloud.store.find('invites', { positionId }).docs[0] as unknown as { usedAt: Date | null };
+    expect(invite().usedAt).toBeNull();
+    // the holder's phone tries again: the claim's answer, the invite spent, the SMS once
+    const retried = await tree.org(holder.openid, { action: 'claim', inviteCode });
+    expect(retried.body.data).toMatchObject({ positionId, role: 'senior' });
+    expect(invite().usedAt).not.toBeNull();
+    expect(claimed()).toHaveLength(1);
+    // and again, as if that answer too were lost: the same answer, nothing more written
+    expect((await tree.org(holder.openid, { action: 'claim', inviteCode })).body.data).toMatchObject({
+      positionId,
+    });
+    expect(claimed()).toHaveLength(1);
+    expect((await smsTo(holder.phone)).filter((m) => m.text.includes('认领'))).toHaveLength(1);
+    // the code is still nobody else's
+    const other = await tree.citizen('org-edges-cut-off-other');
+    expect(refusal(await tree.org(other.openid, { action: 'claim', inviteCode }))).toMatchObject({
+      code: 'INVITE_INVALID',
+    });
+  });
+
+  it('counts two taps of one claim once: both answered, one holder, one SMS', async () => {
+    const unit = (await site(initiator, '九台区某单位', 'gov')).body.data!.siteId;
+    const holder = await tree.citizen('org-edges-two-taps');
+    const { positionId, inviteCode } = await tree.invite(initiator, unit, 'senior', holder);
+    const replies = await Promise.all(
+      [1, 2, 3].map(() => tree.org(holder.openid, { action: 'claim', inviteCode })),
+    );
+    expect(replies.map((r) => r.body.ok)).toEqual([true, true, true]);
+    expect(cloud.store.find('sms_outbox', { positionId, template: 'position_claimed' }).docs).toHaveLength(1);
+    expect(position(positionId).holder.openid).toBe(holder.openid);
+  });
+
   it('refuses a claim by the invited name on another phone, and leaves the position waiting for its holder', async () => {
     const unit = (await site(initiator, '朝阳区某单位', 'gov')).body.data!.siteId;
     const namesake = await tree.citizen('org-edges-other-phone');

@@ -74,9 +74,12 @@ describe('org.previewInvite (extension)', () => {
     // no write: the position is still pending, the code still claims, and only the claim sends an SMS
     expect(JSON.stringify(cloud.store.get('positions', positionId)!.doc)).toBe(before);
     expect(codeOf(await org('preview-holder', { action: 'claim', inviteCode }))).toBe('ok');
-    expect(codeOf(await org('preview-holder', { action: 'previewInvite', inviteCode }))).toBe(
+    // spent: nobody else's, and its holder sees what they claimed
+    await citizen('preview-after');
+    expect(codeOf(await org('preview-after', { action: 'previewInvite', inviteCode }))).toBe(
       'INVITE_INVALID',
     );
+    expect(codeOf(await org('preview-holder', { action: 'previewInvite', inviteCode }))).toBe('ok');
   });
 
   it('answers anyone else as the claim would: not registered, not the invited person, unknown, expired', async () => {

@@ -117,16 +117,36 @@ describe('scanner/claim: the invited person', () => {
     closePage(page);
   });
 
-  it('should say so when the code was spent between the preview and the confirmation', async () => {
-    const holder = await citizen('claim-twice');
-    const { inviteCode } = await invitation(holder);
-    const page = await previewAs('claim-twice', inviteCode);
-    // claimed meanwhile on another phone of the same person
-    await ok('org', 'claim-twice', { action: 'claim', inviteCode });
+  it('should say so when the code was superseded between the preview and the confirmation', async () => {
+    const holder = await citizen('claim-superseded');
+    const { inviteCode, positionId } = await invitation(holder);
+    const page = await previewAs('claim-superseded', inviteCode);
+    // meanwhile the province invited someone else in their place: this code no longer claims anything
+    const other = await citizen('claim-superseding');
+    await ok('org', 'page-initiator', {
+      action: 'replaceHolder',
+      actingPositionId: INITIATOR_POSITION_ID,
+      positionId,
+      holderName: other.name,
+      holderPhone: other.phone,
+      reason: '人员调整',
+    });
     await tap(page, '#confirm');
     await until(() => isRendered(page, '#invite-code'), 'back to the code');
     expect(textIn(page, '#invite-code')).toContain('邀请码无效或已使用，请核对短信中的10位邀请码');
     expect(isRendered(page, '#claimed')).toBe(false);
+    closePage(page);
+  });
+
+  it('should show the claim made meanwhile on the person’s other phone as theirs', async () => {
+    const holder = await citizen('claim-twice');
+    const { inviteCode, positionId } = await invitation(holder);
+    const page = await previewAs('claim-twice', inviteCode);
+    await ok('org', 'claim-twice', { action: 'claim', inviteCode });
+    await tap(page, '#confirm');
+    await until(() => isRendered(page, '#claimed'), 'the claim');
+    expect(position(positionId)).toMatchObject({ holder: { openid: 'claim-twice' } });
+    expect(cloud.store.find('sms_outbox', { positionId, template: 'position_claimed' }).docs).toHaveLength(1);
     closePage(page);
   });
 

@@ -85,6 +85,11 @@ export interface PositionDoc extends Identified {
   /** The only invite that may still claim this position (a replacement voids the earlier ones). */
   currentInviteId: string | null;
   /**
+   * The invite its holder claimed it with: a claim cut off after the position's own write is finished by the same
+   * holder's retry of that invite (org.claim).
+   */
+  claimedInviteId?: string | null;
+  /**
    * On senior positions only, the site's id: a unique sparse index makes it one senior per site (API.md v1.1),
    * also when two creations race.
    */

@@ -170,14 +170,19 @@ async function invitationFor(inviteCode: string, ctx: RequestContext) {
     new Repository<InviteDoc>(ctx.db, 'invites').first({ codeHash: inviteHash(keys, inviteCode) }),
     new Repository<PersonDoc>(ctx.db, 'persons').first({ openid: ctx.openid }),
   ]);
-  if (!invite || invite.usedAt) throw new DomainError('INVITE_INVALID');
+  // a spent invite is anyone's INVITE_INVALID but its own holder's, whose retry of the claim is answered again
+  if (!invite || (invite.usedAt && invite.usedBy !== ctx.openid)) throw new DomainError('INVITE_INVALID');
   if (invite.expiresAt.getTime() < ctx.now.getTime()) throw new DomainError('INVITE_EXPIRED');
   // an invite written before it named its site reads the position first
   const [position, knownSite] = await Promise.all([
     positionsOf(ctx.db).get(invite.positionId),
     invite.siteId ? sitesOf(ctx.db).get(invite.siteId) : null,
   ]);
-  if (!position || position.currentInviteId !== invite._id) throw new DomainError('INVITE_INVALID');
+  // the same holder again with the invite their claim took: a claim answered already, or cut off before its end
+  const unfinished =
+    position !== null && position.claimedInviteId === invite._id && position.holder.openid === ctx.openid;
+  if (!position || (position.currentInviteId !== invite._id && !unfinished))
+    throw new DomainError('INVITE_INVALID');
   const site = knownSite ?? (await sitesOf(ctx.db).get(position.siteId))!;
 
   // a citizen's registered name and phone must be the invited holder's: a forwarded code is of no use to anyone
@@ -202,7 +207,7 @@ async function invitationFor(inviteCode: string, ctx: RequestContext) {
       );
     personId = person._id;
   }
-  return { invite, position, site, personId };
+  return { invite, position, site, personId, unfinished };
 }
 
 /** Extension (docs/api.md): what an invite code is for — the role and the site — before the claim (no write). */
@@ -222,16 +227,27 @@ export async function previewInvite(
  * org.claim in four stages (DESIGN.md section 5): the invite and the caller, the position and its site, then one
  * conditional update of the position — it applies only while the invite is still the position's current one and
  * the position is as read, so of two claims of one code exactly one gets through — then the invite's use and the
- * claim's SMS together. The claim is answered after all of them.
+ * claim's SMS together. The claim is answered after all of them. A claim cut off after the position's write (the
+ * function timed out, the database failed) is finished by its holder's retry of the same code: the position
+ * remembers the invite it was claimed with, the invite's use is written again and the SMS, whose _id the invite
+ * gives, is written once.
  */
 export async function claim(params: OrgParams<'claim'>, ctx: RequestContext): Promise<OrgReplies['claim']> {
-  const { invite, site, personId, position: read } = await invitationFor(params.inviteCode, ctx);
+  const { invite, site, personId, position: read, unfinished } = await invitationFor(params.inviteCode, ctx);
+  const reply = {
+    positionId: read._id,
+    role: read.role,
+    site: { id: site._id, name: site.name, type: site.type },
+  };
+  // the reply was lost, not the claim: the same answer, nothing written
+  if (unfinished && invite.usedAt) return reply;
   let position = read;
-  for (let attempt = 1; ; attempt++) {
+  for (let attempt = 1; !unfinished; attempt++) {
     const { patch } = positionPatch(ctx, position, {
       holder: { ...position.holder, openid: ctx.openid, personId, claimedAt: ctx.now },
       status: position.status === 'pending' ? 'active' : position.status,
       currentInviteId: null,
+      claimedInviteId: invite._id,
       lastActiveAt: ctx.now,
     });
     const taken = await positionsOf(ctx.db).updateWhere(
@@ -241,28 +257,33 @@ export async function claim(params: OrgParams<'claim'>, ctx: RequestContext): Pr
     if (taken === 1) break;
     // the position changed meanwhile: claimed by someone else (the invite is spent), replaced, or disabled
     const now = await positionsOf(ctx.db).get(position._id);
+    // the same holder's other claim of this code (a second tap) got through first: this one finishes it
+    if (now && now.claimedInviteId === invite._id && now.holder.openid === ctx.openid) {
+      position = now;
+      break;
+    }
     if (!now || now.currentInviteId !== invite._id || attempt === 3) throw new DomainError('INVITE_INVALID');
     position = now;
   }
   const sms = position.holder.phone
-    ? smsMessage(
-        ctx,
-        position.holder.phone,
-        position._id,
-        position.status === 'disabled' ? 'position_claimed_disabled' : 'position_claimed',
-        { siteName: site.name, role: position.role },
-      )
+    ? {
+        ...smsMessage(
+          ctx,
+          position.holder.phone,
+          position._id,
+          position.status === 'disabled' ? 'position_claimed_disabled' : 'position_claimed',
+          { siteName: site.name, role: position.role },
+        ),
+        _id: `claim-${invite._id}`,
+      }
     : null;
-  await Promise.all([
+  const [, written] = await Promise.all([
     new Repository<InviteDoc>(ctx.db, 'invites').update(invite._id, { usedAt: ctx.now, usedBy: ctx.openid }),
-    sms ? new Repository<SmsOutboxDoc>(ctx.db, 'sms_outbox').insert(sms) : null,
+    sms ? new Repository<SmsOutboxDoc>(ctx.db, 'sms_outbox').insertUnique(sms) : false,
   ]);
-  if (sms) await dispatchNow(ctx, [sms]);
-  return {
-    positionId: position._id,
-    role: position.role,
-    site: { id: site._id, name: site.name, type: site.type },
-  };
+  // a finishing retry whose cut-off claim had written the SMS already: it is sent (or retried) from the outbox
+  if (sms && written) await dispatchNow(ctx, [sms]);
+  return reply;
 }
 
 export async function replaceHolder(
