@@ -208,6 +208,49 @@ describe('the city bureau (rule 14)', () => {
     expect(review.body.ok).toBe(true);
   });
 
+  it('leaves the letter asking to replace the bureau’s own senior to the province: that senior neither forwards nor rejects it', async () => {
+    const uscc = usccOf();
+    const { siteId } = await tree.ok<{ siteId: string }>(INITIATOR, {
+      action: 'createSite',
+      actingPositionId: tree.initiator.id,
+      name: '四平市政务服务局',
+      type: 'city_bureau',
+      address: '四平市',
+      location: LOCATION,
+      regionCode: '220300',
+      uscc,
+    });
+    const bureau = await tree.held(tree.initiator, siteId, 'senior', await tree.citizen('bureau-sp'));
+    const successor = await tree.citizen('bureau-sp-successor');
+    const { applicationId } = await tree.ok<{ applicationId: string }>(successor.openid, {
+      action: 'applySenior',
+      unitName: '四平市政务服务局',
+      uscc,
+      siteType: 'city_bureau',
+      address: '四平市',
+      location: LOCATION,
+      applicantName: successor.name,
+      applicantPhone: successor.phone,
+      regionCode: '220300',
+      replacesPositionId: bureau.id,
+      letter: '原高级扫码员调离，特函申请更换。',
+    });
+    for (const approve of [false, true]) {
+      const decided = await forward(bureau, applicationId, approve);
+      expect(decided.body.error).toMatchObject({ code: 'FORBIDDEN', message: '不能处理更换本人的申请' });
+    }
+    expect((await applicationsOf(tree.initiator, 'pending')).map((a) => a.applicationId)).toContain(
+      applicationId,
+    );
+    const review = await tree.org(INITIATOR, {
+      action: 'reviewApplication',
+      actingPositionId: tree.initiator.id,
+      applicationId,
+      approve: true,
+    });
+    expect(codeOf(review)).toBe('ok');
+  });
+
   it('is a site only the initiator creates', async () => {
     const reply = await tree.org(changchunBureau.openid, {
       action: 'createSite',

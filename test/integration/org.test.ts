@@ -466,6 +466,29 @@ describe('scan.roles and the silent sweep', () => {
     await runTimer(cloud, 'cron', 'silentSweep');
     expect((await smsTo(middle.phone)).filter((m) => m.template === 'position_disabled')).toHaveLength(1);
   });
+
+  it('waits for the ten minutes an activity mark can lag: a mark 15 d 10 min old is silent, 1 ms younger is not', async () => {
+    const senior = await held(INITIATOR_POSITION_ID, INITIATOR, await unitSite(), 'senior', 'lag-senior');
+    const silent = await held(senior.id, senior.openid, senior.siteId, 'ordinary', 'lag-silent');
+    const lately = await held(senior.id, senior.openid, senior.siteId, 'ordinary', 'lag-lately');
+    const now = cloud.clock.nowMs() + 20 * 24 * 3600_000;
+    const markedAt = (id: string, ms: number) => {
+      const { doc } = cloud.store.get('positions', id)!;
+      cloud.store.replace('positions', doc, { ...doc, lastActiveAt: new Date(ms) });
+    };
+    // the last action may have come up to ten minutes after the mark (the mark is not written again sooner)
+    markedAt(silent.id, now - 15 * 24 * 3600_000 - 10 * 60_000);
+    markedAt(lately.id, now - 15 * 24 * 3600_000 - 10 * 60_000 + 1);
+    markedAt(senior.id, now);
+    const clock = jest.spyOn(cloud.clock, 'nowMs').mockReturnValue(now);
+    try {
+      expect((await runTimer(cloud, 'cron', 'silentSweep')).ok).toBe(true);
+    } finally {
+      clock.mockRestore();
+    }
+    expect(position(silent.id)).toMatchObject({ status: 'disabled', disabledReason: 'silent' });
+    expect(position(lately.id).status).toBe('active');
+  });
 });
 
 describe('senior applications (rules 9, 13, 14)', () => {

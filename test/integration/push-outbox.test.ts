@@ -124,6 +124,28 @@ it.each([
   },
 );
 
+it('makes no eleventh try: a tenth try taken and never recorded fails, when its lease runs out, whoever it had not reached', async () => {
+  pushRow('push-spent', T0, { 'agency-c': 'pending', 'agency-d': 'sent' });
+  // as a run leaves it that took the tenth try and died before recording anything
+  const { doc } = cloud.store.get('push_outbox', 'push-spent')!;
+  const leaseEnd = T0 + 3600_000;
+  cloud.store.replace('push_outbox', doc, {
+    ...doc,
+    status: 'sending',
+    attempts: 10,
+    nextAttemptAt: new Date(leaseEnd),
+  } as unknown as Doc);
+  expect(await dispatchAt(leaseEnd - 1)).toEqual(NOTHING);
+  expect(await dispatchAt(leaseEnd)).toEqual({ ...NOTHING, failed: 1 });
+  expect(rowOf('push-spent')).toMatchObject({ status: 'failed', attempts: 10 });
+  expect(rowOf('push-spent').recipients!.map((r) => [r.openid, r.status])).toEqual([
+    ['agency-c', 'failed'],
+    ['agency-d', 'sent'],
+  ]);
+  expect(cloud.push.sentTo('agency-c')).toEqual([]);
+  expect(await dispatchAt(leaseEnd + 3600_000)).toEqual(NOTHING);
+});
+
 it('pushes a row once when two runs of the timer find it at the same moment', async () => {
   const t = T0 + 5 * 3600_000;
   pushRow('push-race', t, { 'agency-d': 'pending' });

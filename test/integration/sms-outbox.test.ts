@@ -117,6 +117,27 @@ it('retries after 1, 2, 4 … minutes while the gateway refuses, ten tries in al
   }
 });
 
+it('makes no eleventh try: a tenth try taken and never recorded is failed once its lease runs out, not sent again', async () => {
+  cloud.faults.set('sms', 'down');
+  const { positionId, phone } = await positionFor(7108);
+  cloud.faults.set('sms', 'up');
+  // as a run leaves it that took the tenth try and died (its function timed out) before recording anything
+  const { doc } = cloud.store.get('sms_outbox', messageOf(positionId)._id)!;
+  const leaseEnd = Date.now() + 3600_000;
+  cloud.store.replace('sms_outbox', doc, {
+    ...doc,
+    status: 'sending',
+    attempts: 10,
+    nextAttemptAt: new Date(leaseEnd),
+  } as unknown as Doc);
+  const sentBefore = cloud.sms.sentTo(phone).length;
+  expect(await dispatchAt(leaseEnd - 1)).toEqual({ sent: 0, retry: 0, failed: 0, skipped: 0 });
+  expect(await dispatchAt(leaseEnd)).toEqual({ sent: 0, retry: 0, failed: 1, skipped: 0 });
+  expect(messageOf(positionId)).toMatchObject({ status: 'failed', attempts: 10, sentAt: null });
+  expect(cloud.sms.sentTo(phone)).toHaveLength(sentBefore);
+  expect(await dispatchAt(leaseEnd + 3600_000)).toEqual({ sent: 0, retry: 0, failed: 0, skipped: 0 });
+});
+
 it('sends a refused message once the gateway takes it, exactly once', async () => {
   cloud.faults.set('sms', 'down');
   const { positionId, phone } = await positionFor(7102);

@@ -10,7 +10,7 @@ import { Repository } from '../db/repository';
 import { logEvent, logFailure } from '../log';
 import { isPushRefused } from '../ports';
 import type { SystemContext } from '../router';
-import { SMS_MAX_ATTEMPTS, retryDelayMs, takeForTry } from '../sms/outbox';
+import { SMS_MAX_ATTEMPTS, retryDelayMs, spentTries, takeForTry } from '../sms/outbox';
 import { PUSH_PAGE } from './message';
 
 /** Agency positions of one region: more than this would be a misconfiguration; they are pushed in order. */
@@ -40,6 +40,18 @@ async function recipientsOf(ctx: SystemContext, row: PushOutboxDoc): Promise<Pus
 
 async function dispatchOne(ctx: SystemContext, row: PushOutboxDoc): Promise<Outcome> {
   const outbox = outboxOf(ctx);
+  if (row.attempts >= SMS_MAX_ATTEMPTS) {
+    // its last try never recorded an outcome: none after it, and whoever it had not reached is failed
+    const recipients = (row.recipients ?? []).map((r) =>
+      r.status === 'pending' ? { ...r, status: 'failed' } : r,
+    );
+    const spent = await spentTries(
+      outbox,
+      row,
+      row.recipients ? { recipients: ctx.db.command.set(recipients) } : {},
+    );
+    return spent ? 'failed' : 'skipped';
+  }
   // leased, and its outcome written only while this try still holds it (takeForTry)
   const held = await takeForTry(outbox, row, ctx.now);
   if (!held) return 'skipped';

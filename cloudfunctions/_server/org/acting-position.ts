@@ -37,8 +37,8 @@ export function actingAs(
 }
 
 /**
- * How stale a position's activity mark may be before a read writes it again. The silent sweep counts in days
- * (rule 10: 15), so ten minutes change nothing there, and a list paged through writes once, not once a page.
+ * How stale a position's activity mark may be before a read writes it again: a list paged through writes once,
+ * not once a page. The silent sweep (rule 10: 15 days) allows for it: it waits these ten minutes longer.
  */
 export const ACTIVITY_MARK_EVERY_MS = 10 * 60_000;
 

@@ -160,6 +160,9 @@ export async function forwardApplication(
     throw new DomainError('FORBIDDEN');
   if (application.applicant.openid === ctx.openid)
     throw new DomainError('FORBIDDEN', '不能转报本人提交的申请');
+  // a letter asking to replace the bureau's own senior is not theirs to decide: the province reviews it directly
+  if (application.replacesPositionId === actor._id)
+    throw new DomainError('FORBIDDEN', '不能处理更换本人的申请');
   if (application.status !== 'pending') throw new DomainError('CONFLICT', '该申请已处理');
   const comment = params.comment ?? null;
   const status = params.approve ? 'forwarded' : 'rejected';

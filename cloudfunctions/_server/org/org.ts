@@ -22,7 +22,7 @@ import { blindIndex, randomId, unseal } from '../privacy/personal-data';
 import { auditRow } from '../audit';
 import type { RequestContext, SystemContext } from '../router';
 import { dispatchNow, smsMessage } from '../sms/outbox';
-import { actingPosition } from './acting-position';
+import { ACTIVITY_MARK_EVERY_MS, actingPosition } from './acting-position';
 import {
   CREATABLE_ROLES,
   changePosition,
@@ -559,19 +559,23 @@ export async function sites(params: OrgParams<'sites'>, ctx: RequestContext): Pr
   };
 }
 
-/** Rule 10's silent sweep: intermediate and ordinary positions with no login or action for 15 days. */
+/**
+ * Rule 10's silent sweep: intermediate and ordinary positions with no login or action for 15 days. The activity
+ * mark is written at most every ten minutes, so it can be up to that much older than the last action: a position
+ * is silent once its mark is 15 days and ten minutes old, never sooner than 15 days after its last action.
+ */
 export const SILENT_AFTER_MS = 15 * 24 * 3600_000;
 
 export async function silentSweep(ctx: SystemContext): Promise<{ disabled: number }> {
   const _ = ctx.db.command;
-  const cutoff = new Date(ctx.now.getTime() - SILENT_AFTER_MS);
+  const cutoff = new Date(ctx.now.getTime() - SILENT_AFTER_MS - ACTIVITY_MARK_EVERY_MS);
   const silentNow = {
     status: 'active',
     role: _.in(['intermediate', 'ordinary']),
-    lastActiveAt: _.lt(cutoff),
+    lastActiveAt: _.lte(cutoff),
   };
   const still = (current: PositionDoc) =>
-    current.status === 'active' && current.lastActiveAt.getTime() < cutoff.getTime();
+    current.status === 'active' && current.lastActiveAt.getTime() <= cutoff.getTime();
   const siteNames = new Map<string, string>();
   let disabled = 0;
   // each batch drops out of the query as it is disabled; a batch that changes nothing ends the sweep

@@ -43,6 +43,24 @@ export async function takeForTry(
   return taken === 1 ? { attempts, stillHeld: { _id: row._id, status: 'sending', attempts } } : null;
 }
 
+/**
+ * A row whose last allowed try was taken and never recorded (its run died, or outlived its lease): there is no
+ * further try — it is `failed`, as if that try had failed. True when this run recorded it so (as read).
+ */
+export async function spentTries(
+  outbox: { updateWhere(filter: Filter, patch: Filter): Promise<number> },
+  row: { _id: string; status: string; attempts: number },
+  /** More fields to record with it (an alert push's recipients). */
+  alongside: Filter = {},
+): Promise<boolean> {
+  if (row.attempts < SMS_MAX_ATTEMPTS) return false;
+  const marked = await outbox.updateWhere(
+    { _id: row._id, status: row.status, attempts: row.attempts },
+    { ...alongside, status: 'failed' },
+  );
+  return marked === 1;
+}
+
 export function smsMessage(
   ctx: SystemContext,
   sealedPhone: string,
@@ -80,6 +98,7 @@ type Outcome = 'sent' | 'retry' | 'failed' | 'skipped';
  */
 async function dispatchOne(ctx: SystemContext, message: SmsOutboxDoc): Promise<Outcome> {
   const outbox = new Repository<SmsOutboxDoc>(ctx.db, 'sms_outbox');
+  if (message.attempts >= SMS_MAX_ATTEMPTS) return (await spentTries(outbox, message)) ? 'failed' : 'skipped';
   const held = await takeForTry(outbox, message, ctx.now);
   if (!held) return 'skipped';
   const { attempts, stillHeld } = held;
