@@ -310,6 +310,27 @@ describe('reveal (rule 11: only with the provincial office’s authorisation)', 
     ]);
   });
 
+  it('audits a call refused before any grant is looked at: one made under someone else’s position', async () => {
+    const underAnother = await call(
+      cloud,
+      'records',
+      { action: 'reveal', actingPositionId: world.senior.id, scanId: feverScanId, reason: '流调' },
+      world.ordinary.openid,
+    );
+    expect(underAnother.body.error?.code).toBe('FORBIDDEN');
+    expect(
+      audits('records.reveal').filter(
+        (a) => a.actorOpenid === world.ordinary.openid && a.actorPositionId === world.senior.id,
+      ),
+    ).toEqual([
+      expect.objectContaining({
+        target: feverScanId,
+        reason: '流调',
+        details: { outcome: 'refused', code: 'FORBIDDEN' },
+      }),
+    ]);
+  });
+
   it('stops revealing once the grant has expired', async () => {
     cloud.clock.set({ offsetMs: 2 * 3600_000 });
     try {

@@ -237,7 +237,20 @@ export async function reveal(
   params: RecordsParams<'reveal'>,
   ctx: RequestContext,
 ): Promise<RecordsReplies['reveal']> {
-  const actor = await actingPosition(ctx, params.actingPositionId, ROLES);
+  const attempt = {
+    action: 'records.reveal',
+    actorPositionId: params.actingPositionId,
+    actorOpenid: ctx.openid,
+    target: params.scanId,
+    reason: params.reason,
+  };
+  // every call is audited, refused ones too: under someone else's position, a disabled one, a role that reveals
+  // nothing
+  const actor = await actingPosition(ctx, params.actingPositionId, ROLES).catch(async (err: unknown) => {
+    if (err instanceof DomainError)
+      await audit(ctx, { ...attempt, details: { outcome: 'refused', code: err.code } });
+    throw err;
+  });
   const _ = ctx.db.command;
   // a grant is the holder's at the time it was given: any change of holder since (a replacement, even back to the
   // same person) ends it
@@ -250,13 +263,6 @@ export async function reveal(
     },
     [['expiresAt', 'desc']],
   );
-  const attempt = {
-    action: 'records.reveal',
-    actorPositionId: actor._id,
-    actorOpenid: ctx.openid,
-    target: params.scanId,
-    reason: params.reason,
-  };
   if (!grant) {
     await audit(ctx, { ...attempt, details: { outcome: 'no_grant' } });
     throw new DomainError('NO_GRANT');
@@ -286,7 +292,10 @@ export async function reveal(
     };
   } else {
     const person = await new Repository<PersonDoc>(ctx.db, 'persons').get(scan.personId!);
-    if (!person) throw new DomainError('NOT_FOUND');
+    if (!person) {
+      await audit(ctx, { ...attempt, details: { outcome: 'not_found', grantId: grant._id } });
+      throw new DomainError('NOT_FOUND');
+    }
     revealed = {
       name: unseal(keys, person.sealed.name),
       idNumber: unseal(keys, person.sealed.idNumber),
