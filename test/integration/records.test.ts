@@ -257,6 +257,48 @@ describe('stats and alerts', () => {
     for (const id of ids) cloud.store.remove('scans', id);
   });
 
+  it('totals every scan by colour however many sites the scope holds: 10,005 site × colour groups', async () => {
+    const base = cloud.store.get('scans', scanIds.other[0])!.doc;
+    const at = new Date(Date.parse('2026-03-01T00:00:00Z'));
+    const colors = ['green', 'yellow', 'orange', 'red', 'bw'];
+    const ids: string[] = [];
+    // 2,001 sites, a scan of each colour at each (a province's sites at the initiator's level)
+    cloud.store.transaction(() => {
+      for (let site = 0; site < 2001; site++)
+        for (const color of colors) {
+          const id = `groups-${site}-${color}-0000`;
+          ids.push(id);
+          cloud.store.insert('scans', {
+            ...base,
+            _id: id,
+            site: { id: `g-${site}`, name: `站点${site}` },
+            color,
+            fever: color === 'yellow',
+            scannedAt: at,
+          });
+        }
+    });
+    try {
+      const reply = await records<{
+        total: number;
+        byColor: Record<string, number>;
+        fever: number;
+        bySite: Array<{ siteId: string; total: number }>;
+      }>(world.otherSenior, { action: 'stats', from: '2026-02-28T00:00:00Z', to: '2026-03-02T00:00:00Z' });
+      expect(reply.body.data).toMatchObject({
+        total: 10_005,
+        byColor: { green: 2001, yellow: 2001, orange: 2001, red: 2001, bw: 2001 },
+        fever: 2001,
+      });
+      expect(reply.body.data!.bySite).toHaveLength(2001);
+      expect(reply.body.data!.bySite.every((site) => site.total === 5)).toBe(true);
+    } finally {
+      cloud.store.transaction(() => {
+        for (const id of ids) cloud.store.remove('scans', id);
+      });
+    }
+  }, 60_000);
+
   it('lists the fever alert to every position above the scanner, and to nobody else', async () => {
     type Alerts = { items: Array<{ alertId: string; kind: string; person: { name: string } }> };
     for (const who of [world.ordinary, world.intermediate, world.senior, world.initiator]) {

@@ -9,7 +9,7 @@ import type {
   RecordsReplies,
 } from '../../../miniprogram/core/contracts/records.contract';
 import { ROLES, SCANNER_ROLES } from '../../../miniprogram/core/org';
-import type { Color } from '../../../miniprogram/core/health-code.rules';
+import { COLORS, type Color } from '../../../miniprogram/core/health-code.rules';
 import { audit, auditRow } from '../audit';
 import type { Tx } from '../cloud';
 import type { AlertDoc, GrantDoc, PersonDoc, ScanDoc } from '../db/documents';
@@ -25,8 +25,8 @@ import type { RequestContext } from '../router';
 /** The longest a reveal grant may run (API.md v1.1). */
 export const GRANT_MAX_MS = 30 * 24 * 3600_000;
 
-/** Site × colour groups of one stats query. */
-const STATS_GROUPS = 10_000;
+/** The sites `stats` lists, busiest first: every site of a scope but a province's largest (the totals are exact). */
+export const STATS_SITES = 10_000;
 
 function scannedBetween(ctx: RequestContext, from?: Date, to?: Date): Record<string, unknown> {
   const _ = ctx.db.command;
@@ -93,51 +93,44 @@ export async function stats(
   const $ = ctx.db.command.aggregate;
   const match = { scopeAncestors: actor._id, ...scannedBetween(ctx, params.from, params.to) };
   const _ = ctx.db.command;
-  // the scans and the refusals (rule 18) of the same scope, asked together
-  const [grouped, refused] = await Promise.all([
+  // the scans and the refusals (rule 18) of the same scope, asked together: the totals by colour (five rows at
+  // most: exact however many sites the scope holds), the sites busiest first, and the refusals
+  const [colored, sited, refused] = await Promise.all([
     ctx.db
       .collection('scans')
       .aggregate()
       .match(match)
-      .group({
-        _id: { site: '$site.id', color: '$color' },
-        name: $.first('$site.name'),
-        total: $.sum(1),
-        fever: $.sum($.cond({ if: '$fever', then: 1, else: 0 })),
-      })
+      .group({ _id: '$color', total: $.sum(1), fever: $.sum($.cond({ if: '$fever', then: 1, else: 0 })) })
       // WeChat Cloud returns 20 aggregation results unless told otherwise
-      .limit(STATS_GROUPS)
+      .limit(COLORS.length)
+      .end(),
+    ctx.db
+      .collection('scans')
+      .aggregate()
+      .match(match)
+      .group({ _id: '$site.id', name: $.first('$site.name'), total: $.sum(1) })
+      .sort({ total: -1, _id: 1 })
+      .limit(STATS_SITES)
       .end(),
     ctx.db
       .collection('refusals')
       .where({ scopeAncestors: actor._id, at: _.gte(params.from).and(_.lte(params.to)) })
       .count(),
   ]);
-  const rows = grouped.list as Array<{
-    _id: { site: string; color: Color };
-    name: string;
-    total: number;
-    fever: number;
-  }>;
   const byColor: Partial<Record<Color, number>> = {};
-  const bySite = new Map<string, { siteId: string; name: string; total: number }>();
   let total = 0;
   let fever = 0;
-  for (const row of rows) {
+  for (const row of colored.list as Array<{ _id: Color; total: number; fever: number }>) {
     total += row.total;
     fever += row.fever;
-    byColor[row._id.color] = (byColor[row._id.color] ?? 0) + row.total;
-    const site = bySite.get(row._id.site) ?? { siteId: row._id.site, name: row.name, total: 0 };
-    site.total += row.total;
-    bySite.set(row._id.site, site);
+    byColor[row._id] = row.total;
   }
-  return {
-    total,
-    byColor,
-    fever,
-    bySite: [...bySite.values()].sort((a, b) => b.total - a.total),
-    refusals: refused.total,
-  };
+  const bySite = (sited.list as Array<{ _id: string; name: string; total: number }>).map((row) => ({
+    siteId: row._id,
+    name: row.name,
+    total: row.total,
+  }));
+  return { total, byColor, fever, bySite, refusals: refused.total };
 }
 
 export async function grantReveal(
