@@ -19,6 +19,10 @@ export type QueuedScan =
 
 export interface SyncedScan {
   scanId: string;
+  /** What was queued: a scan or a refusal, when it was taken, and for a guest the name typed. */
+  action: 'record' | 'refusal';
+  scannedAt: string;
+  guestName: string | null;
   reply: ScanReplies['record'] | ScanReplies['refusal'] | null;
   /** The cloud refused it (e.g. QR_EXPIRED): shown to the scanner, not retried. */
   error: { code: string; message: string } | null;
@@ -44,27 +48,32 @@ function enqueue(item: QueuedScan): QueuedScan[] {
 }
 
 /**
- * Sends the queue in order. Stops at the first network failure (the rest stays queued, in order); everything the
- * cloud answered leaves the queue.
+ * Sends the queue in order, each item once a sync. Stops at the first network failure (the rest stays queued, in
+ * order); an item the cloud failed on without writing (INTERNAL) stays queued for the next sync while the items
+ * behind it go on; everything the cloud answered leaves the queue.
  */
 export async function syncScans(): Promise<{ synced: SyncedScan[]; remaining: number }> {
   const synced: SyncedScan[] = [];
-  let queue = pendingScans();
-  while (queue.length > 0) {
-    const [next] = queue;
+  for (const next of pendingScans()) {
     const reply =
       next.action === 'refusal'
         ? await callCloud('scan', 'refusal', next.params)
         : await callCloud('scan', 'record', next.params);
-    // no answer, or the cloud failed without writing (INTERNAL): keep it, in order, for the next sync
-    if (!reply.ok && (reply.error.code === 'NETWORK' || reply.error.code === 'INTERNAL')) break;
+    if (!reply.ok && reply.error.code === 'NETWORK') break;
+    if (!reply.ok && reply.error.code === 'INTERNAL') continue;
     synced.push({
       scanId: next.params.scanId,
+      action: next.action ?? 'record',
+      scannedAt: next.params.scannedAt,
+      guestName: next.action === 'refusal' ? null : (next.params.guest?.name ?? null),
       reply: reply.ok ? reply.data : null,
       error: reply.ok ? null : { code: reply.error.code, message: reply.error.message },
     });
-    queue = pendingScans().filter((q) => q.params.scanId !== next.params.scanId);
-    save(STORAGE_KEYS.scanQueue, queue);
+    // read again: a scan queued while this one was on its way stays
+    save(
+      STORAGE_KEYS.scanQueue,
+      pendingScans().filter((q) => q.params.scanId !== next.params.scanId),
+    );
   }
-  return { synced, remaining: queue.length };
+  return { synced, remaining: pendingScans().length };
 }

@@ -24,6 +24,7 @@ import {
   until,
   type PageInstance,
 } from './harness';
+import { textIn } from './citizen-helpers';
 
 let cloud: LocalCloud;
 let world: World;
@@ -216,5 +217,78 @@ describe('scanner/scan without network: the signed pass decides', () => {
     await tap(page, '#scan');
     await until(() => textOf(page).includes('这不是吉祥码'), 'the refusal');
     expect(queue()).toHaveLength(1);
+  });
+});
+
+describe('scanner/scan: what the cloud does with the queue when the network returns', () => {
+  let gate: World;
+  beforeEach(async () => {
+    closePage(page);
+    gate = await buildWorld(cloud, 'page-initiator', `offsync-${Date.now()}`);
+    await onDuty(cloud, gate.intermediate);
+    resetPhone(gate.intermediate.openid);
+    page = openPage('scanner/scan/scan', { positionId: gate.intermediate.id });
+    await until(() => page.data.locationState === 'ok', 'the first fix');
+    await until(() => phone.storage.has(KEYS), 'the keys cached');
+    phone.online = false;
+  });
+
+  it('should name each queued scan the cloud refused, with why, until the scanner has read it', async () => {
+    const c = await citizenWithCode(cloud, `offsync-refused-${Date.now()}`);
+    await scanOffline(c.passQrAt(Date.now()));
+    // meanwhile the senior disables the gate's position: the cloud no longer takes its scans
+    const disabled = await cloud.functions.invoke(
+      'org',
+      {
+        action: 'disable',
+        actingPositionId: gate.senior.id,
+        positionId: gate.intermediate.id,
+        cascade: false,
+        reason: '人员调整',
+      },
+      { openid: gate.senior.openid },
+    );
+    expect(disabled).toMatchObject({ ok: true });
+    phone.online = true;
+    await tap(page, '#sync');
+    await until(() => textOf(page).includes('1 条离线登记被拒绝'), 'the sync');
+    expect(textOf(page)).not.toContain('已同步 0 条');
+    expect(textIn(page, '#refused')).toContain(`${masked(c.name)}：`);
+    expect(textIn(page, '#refused')).toMatch(/\d{2}:\d{2} /);
+    expect(queue()).toEqual([]);
+    await tap(page, '#refused-dismiss');
+    expect(textOf(page)).not.toContain('以下离线登记未被接受');
+  });
+
+  it('should keep a scan the cloud failed on (INTERNAL) for the next sync, and send the ones behind it', async () => {
+    const first = await citizenWithCode(cloud, `offsync-internal-1-${Date.now()}`);
+    const second = await citizenWithCode(cloud, `offsync-internal-2-${Date.now()}`);
+    await scanOffline(first.passQrAt(Date.now()));
+    await scanOffline(second.passQrAt(Date.now()));
+    const [stuck] = queue();
+    // the database fails the first one's write, whatever is tried: the function answers INTERNAL
+    const send = cloud.engine.send.bind(cloud.engine);
+    const failing = jest
+      .spyOn(cloud.engine, 'send')
+      .mockImplementation(async (action, params = {}) =>
+        action === 'database.insertDocument' && JSON.stringify(params).includes(stuck.params.scanId)
+          ? { code: 'DATABASE_REQUEST_FAILED', message: '[InternalError] the disk is full' }
+          : send(action, params),
+      );
+    phone.online = true;
+    try {
+      await tap(page, '#sync');
+      await until(() => textOf(page).includes('已同步 1 条离线登记'), 'the first sync');
+    } finally {
+      failing.mockRestore();
+    }
+    expect(queue().map((q) => q.params.scanId)).toEqual([stuck.params.scanId]);
+    expect(textOf(page)).toContain('待同步 1 条');
+    expect(cloud.store.find('scans', { personId: second.personId }).docs).toHaveLength(1);
+    expect(cloud.store.find('scans', { personId: first.personId }).docs).toHaveLength(0);
+    // the next sync sends it
+    await tap(page, '#sync');
+    await until(() => queue().length === 0, 'the second sync');
+    expect(cloud.store.find('scans', { personId: first.personId }).docs).toHaveLength(1);
   });
 });

@@ -105,8 +105,28 @@ describe('我的吉祥码', () => {
     shoot('code-bw', view);
   });
 
-  it('code-unregistered: the invitation to register', async () => {
+  it('code-unregistered: the invitation to register, and 码上行动 for a scanner without a code', async () => {
     shoot('code-unregistered', await codeView('cshots-nobody'));
+  });
+
+  it('code-unavailable: no code on the phone and no network, with a retry', async () => {
+    await citizen('cshots-unavailable');
+    resetPhone('cshots-unavailable');
+    phone.online = false;
+    const view = open('pages/code/code');
+    await until(() => textOf(view.page).includes('暂时无法显示吉祥码'), 'the unavailable state');
+    shoot('code-unavailable', view);
+    phone.online = true;
+  });
+
+  it('code-ended: the end of the epidemic period, with the history and 码上行动 still reachable', async () => {
+    await citizen('cshots-ended');
+    process.env.JXM_EPIDEMIC_END = new Date(Date.now() - 1000).toISOString();
+    try {
+      shoot('code-ended', await codeView('cshots-ended'));
+    } finally {
+      delete process.env.JXM_EPIDEMIC_END;
+    }
   });
 });
 

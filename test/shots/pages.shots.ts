@@ -73,6 +73,37 @@ describe('scanner pages', () => {
     phone.online = true;
   });
 
+  it('scanner-sync-refused: a queued scan the cloud refused at the sync, named with why', async () => {
+    const gate = await buildWorld(cloud, 'page-initiator', 'shots-refused');
+    await onDuty(cloud, gate.intermediate);
+    const c = await citizenWithCode(cloud, 'shots-sync-refused');
+    resetPhone(gate.intermediate.openid);
+    const view = open('scanner/scan/scan', { positionId: gate.intermediate.id });
+    await until(() => view.page.data.locationState === 'ok', 'the first fix');
+    await until(() => phone.storage.has('jxm.passKeys.v1'), 'the keys cached');
+    phone.online = false;
+    phone.scanResult = c.passQrAt(Date.now());
+    await tap(view.page, '#temp-365');
+    await tap(view.page, '#scan');
+    await until(() => view.page.data.pending === 1, 'the scan queued');
+    // the senior disables the gate's position before the network returns
+    await cloud.functions.invoke(
+      'org',
+      {
+        action: 'disable',
+        actingPositionId: gate.senior.id,
+        positionId: gate.intermediate.id,
+        cascade: false,
+        reason: '人员调整',
+      },
+      { openid: gate.senior.openid },
+    );
+    phone.online = true;
+    await tap(view.page, '#sync');
+    await until(() => (view.page.data.refused as unknown[]).length === 1, 'the refusal');
+    shoot('scanner-sync-refused', view);
+  });
+
   /** The network cut after the page cached the province's keys: the signed pass decides (API.md 2.3). */
   async function offlinePass(name: string, openid: string, temperatureId: string) {
     await onDuty(cloud, world.intermediate);

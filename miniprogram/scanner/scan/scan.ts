@@ -19,7 +19,9 @@ import { FIX_SEND_MAX_AGE_MS } from '../../core/geo';
 import { checkGuestIdentity } from '../../core/guest';
 import { COLOR_NAMES, FEVER_THRESHOLD_C, PLAUSIBLE_TEMPERATURE_C } from '../../core/health-code.rules';
 import { fieldHints } from '../../core/views/form-errors.view';
-import { decisionText } from '../../core/views/health-code.view';
+import { maskName } from '../../core/identity';
+import { parseScannedCode } from '../../core/signed-pass';
+import { decisionText, shanghaiClock } from '../../core/views/health-code.view';
 import { callCloud } from '../../services/cloud';
 import { newScanId } from '../../services/random';
 import {
@@ -34,6 +36,7 @@ import {
   pendingScans,
   syncScans,
   type RecordParams,
+  type SyncedScan,
 } from '../../services/scan-queue';
 import { decideOffline, guestOfflineDecision, offlineResultView } from '../core/offline-gate';
 import { cachedPassKeys, refreshPassKeys } from '../services/pass-keys';
@@ -80,6 +83,36 @@ interface Result {
   offline: boolean;
 }
 
+/** A queued item the cloud refused at the sync: when it was taken, whom it was about (masked), and why. */
+interface RefusedItem {
+  scanId: string;
+  what: string;
+  reason: string;
+}
+
+function refusedItemOf(item: SyncedScan, qr: string | undefined): RefusedItem {
+  const time = shanghaiClock(new Date(item.scannedAt)).slice(11, 16);
+  const code = qr !== undefined ? parseScannedCode(qr) : null;
+  const who =
+    item.action === 'refusal'
+      ? '拒绝扫码/强行闯入记录'
+      : item.guestName !== null
+        ? `无码人员 ${maskName(item.guestName)}`
+        : code?.version === 2
+          ? code.pass.claims.name
+          : '扫码登记';
+  return { scanId: item.scanId, what: `${time} ${who}`, reason: item.error?.message ?? '' };
+}
+
+/** What a sync did: 已同步 3 条离线登记，1 条被拒绝 — or only the refusals when nothing went through. */
+function syncedText(accepted: number, refused: number): string {
+  const parts = [
+    accepted ? `已同步 ${accepted} 条离线登记` : '',
+    refused ? `${refused} 条离线登记被拒绝` : '',
+  ];
+  return parts.filter(Boolean).join('，');
+}
+
 function resultOf(reply: ScanReplies['record']): Result {
   return {
     offline: false,
@@ -122,6 +155,8 @@ Component({
     guest: NO_GUEST,
     categories: GUEST_CATEGORIES.map((value) => ({ value, label: CATEGORY_LABELS[value] })),
     hints: {} as Record<string, string>,
+    /** Queued scans the cloud refused at a sync: each shown until the scanner has read them. */
+    refused: [] as RefusedItem[],
   },
   lifetimes: {
     attached() {
@@ -352,16 +387,24 @@ Component({
       // one sync at a time: a second trigger while one runs would send the same scans twice
       const self = this as unknown as PageState;
       if (self.syncing) return;
+      // the QR of each queued scan, to name its holder from the pass if the cloud refuses it
+      const qrs = new Map(
+        pendingScans().map((q) => [q.params.scanId, 'qr' in q.params ? q.params.qr : undefined]),
+      );
       const running = syncScans();
       self.syncing = running;
       const { synced, remaining } = await running.finally(() => (self.syncing = undefined));
-      const refused = synced.filter((s) => s.error).length;
+      const refused = synced.filter((s) => s.error).map((s) => refusedItemOf(s, qrs.get(s.scanId)));
       this.setData({
         pending: remaining,
+        refused: [...this.data.refused, ...refused],
         message: synced.length
-          ? `已同步 ${synced.length - refused} 条离线登记${refused ? `，${refused} 条被拒绝` : ''}`
+          ? syncedText(synced.length - refused.length, refused.length)
           : this.data.message,
       });
+    },
+    dismissRefused() {
+      this.setData({ refused: [] });
     },
   },
 });
