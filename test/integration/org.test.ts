@@ -3,7 +3,12 @@
  * `silentSweep` and `smsDispatch` timers): invitations, replacement, disabling and activation with exactly one SMS
  * per change, concurrent conflicting actions, senior applications, and the silent sweep.
  */
-import type { InviteDoc, PositionDoc, SmsOutboxDoc } from '../../cloudfunctions/_server/db/documents';
+import type {
+  AuditDoc,
+  InviteDoc,
+  PositionDoc,
+  SmsOutboxDoc,
+} from '../../cloudfunctions/_server/db/documents';
 import { INITIATOR_POSITION_ID } from '../../cloudfunctions/_server/org/bootstrap';
 import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
 import { personOf } from '../helpers/identities';
@@ -308,6 +313,31 @@ describe('disable and activate (rule 10)', () => {
       'position_claimed',
       'position_disabled',
       'position_activated',
+    ]);
+  });
+
+  it('audits the disable that finishes a cascade below a position already disabled, with its reason', async () => {
+    const senior = await held(INITIATOR_POSITION_ID, INITIATOR, await unitSite(), 'senior', 'finish-senior');
+    const middle = await held(senior.id, senior.openid, senior.siteId, 'intermediate', 'finish-middle');
+    const below = await held(middle.id, middle.openid, senior.siteId, 'ordinary', 'finish-below');
+    const disable = (cascade: boolean, reason: string) =>
+      org(senior.openid, {
+        action: 'disable',
+        actingPositionId: senior.id,
+        positionId: middle.id,
+        cascade,
+        reason,
+      });
+    expect((await disable(false, '先停用本级')).body.ok).toBe(true);
+    // the middle position is disabled already: with cascade, what lies below it is disabled now
+    expect((await disable(true, '连同下级一并停用')).body.data).toEqual({ disabled: [below.id] });
+    expect(position(below.id)).toMatchObject({ status: 'disabled', disabledReason: 'cascade' });
+    const audits = (
+      cloud.store.find('audit', { action: 'org.disable', target: middle.id }).docs as unknown as AuditDoc[]
+    ).map((a) => [a.reason, a.details.cascade]);
+    expect(audits.sort()).toEqual([
+      ['先停用本级', false],
+      ['连同下级一并停用', true],
     ]);
   });
 

@@ -393,12 +393,11 @@ export async function disable(
     details: { cascade: params.cascade },
   });
   const disabled: string[] = [];
-  if (
-    await disableOne(ctx, position, 'manual', siteNames, outbox, undefined, [
-      { collection: 'audit', doc: row },
-    ])
-  ) {
+  // the audit row goes with the first change this call makes: the root's, or the first below it
+  let unaudited: Array<{ collection: string; doc: typeof row }> = [{ collection: 'audit', doc: row }];
+  if (await disableOne(ctx, position, 'manual', siteNames, outbox, undefined, unaudited)) {
     disabled.push(position._id);
+    unaudited = [];
   } else if (!params.cascade) {
     throw new DomainError('CONFLICT');
   }
@@ -412,7 +411,11 @@ export async function disable(
         { limit: 100 },
       );
       if (below.length === 0) break;
-      for (const p of below) if (await disableOne(ctx, p, 'cascade', siteNames, outbox)) disabled.push(p._id);
+      for (const p of below) {
+        if (!(await disableOne(ctx, p, 'cascade', siteNames, outbox, undefined, unaudited))) continue;
+        disabled.push(p._id);
+        unaudited = [];
+      }
     }
   }
   if (disabled.length === 0) throw new DomainError('CONFLICT');
