@@ -251,6 +251,24 @@ describe('the city bureau (rule 14)', () => {
     expect(codeOf(review)).toBe('ok');
   });
 
+  it('is not applied for: a unit asking to become a city bureau is refused, nothing stored', async () => {
+    const applicant = await tree.citizen('bureau-would-be');
+    const before = cloud.store.count('applications');
+    const reply = await tree.org(applicant.openid, {
+      action: 'applySenior',
+      unitName: '白山市政务服务局',
+      uscc: usccOf(),
+      siteType: 'city_bureau',
+      address: '白山市',
+      location: LOCATION,
+      applicantName: applicant.name,
+      applicantPhone: applicant.phone,
+      regionCode: '220600',
+    });
+    expect(reply.body.error).toMatchObject({ code: 'BAD_REQUEST', fields: { siteType: 'enum' } });
+    expect(cloud.store.count('applications')).toBe(before);
+  });
+
   it('is a site only the initiator creates', async () => {
     const reply = await tree.org(changchunBureau.openid, {
       action: 'createSite',

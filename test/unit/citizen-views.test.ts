@@ -5,11 +5,14 @@
 import { COLORS, type ColorReason } from '../../miniprogram/core/health-code.rules';
 import {
   EMPTY_APPLY_FORM,
+  SITE_TYPE_CHOICES,
   applyRefusal,
   applyRequest,
   myApplicationRow,
+  siteTypeAt,
   withPlace,
 } from '../../miniprogram/admin/core/applications.view';
+import { SITE_TYPES } from '../../miniprogram/core/org';
 import { codeExplanation, colorView } from '../../miniprogram/core/views/health-code.view';
 import {
   invitePreviewView,
@@ -79,6 +82,12 @@ describe('invite view', () => {
 
 describe('applications view', () => {
   const place = { name: '长春市教育局', address: '人民大街1号', latitude: 43.88, longitude: 125.32 };
+
+  it('should offer a unit every site type but a city’s 政务服务局, which the province opens itself', () => {
+    expect(SITE_TYPE_CHOICES.map((c) => c.value)).toEqual(SITE_TYPES.filter((t) => t !== 'city_bureau'));
+    expect(SITE_TYPE_CHOICES.map((c) => c.label)).not.toContain('市政务服务局');
+    expect(siteTypeAt(SITE_TYPE_CHOICES.length - 1)).toBe('other');
+  });
 
   it('should not send a replacement that names no position: the server would take it for a new unit', () => {
     const form = { ...withPlace(EMPTY_APPLY_FORM, place), replacing: true };

@@ -39,6 +39,10 @@ export async function applySenior(
   const uscc = checkUscc(params.uscc);
   if (!uscc.ok) throw new DomainError('USCC_INVALID', undefined, { uscc: uscc.problem });
   const holder = invitedHolder(ctx.ports.keys(), params.applicantName, params.applicantPhone);
+  // a city's 政务服务局 is the province's own site (its senior is the city's application desk): no unit applies to be
+  // one; its senior may still be replaced on application
+  if (params.siteType === 'city_bureau' && params.replacesPositionId === undefined)
+    throw new DomainError('BAD_REQUEST', '市政务服务局站点由省级直接开通，不受理申请', { siteType: 'enum' });
   if (params.replacesPositionId !== undefined) {
     // rule 10: replacing a senior takes a letter explaining why
     if (!params.letter)

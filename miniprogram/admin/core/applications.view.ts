@@ -49,9 +49,13 @@ export const EMPTY_APPLY_FORM: ApplyForm = {
   place: null,
 };
 
-/** The site types a unit may name, in the picker's order, and the index of one of them. */
-export const SITE_TYPE_CHOICES = SITE_TYPES.map((value) => ({ value, label: SITE_TYPE_NAMES[value] }));
-export const siteTypeAt = (index: number): SiteType => SITE_TYPES[index] ?? 'other';
+/**
+ * The site types a unit may name, in the picker's order, and the index of one of them: every type but a city's
+ * 政务服务局, which the province opens itself.
+ */
+const UNIT_SITE_TYPES = SITE_TYPES.filter((type) => type !== 'city_bureau');
+export const SITE_TYPE_CHOICES = UNIT_SITE_TYPES.map((value) => ({ value, label: SITE_TYPE_NAMES[value] }));
+export const siteTypeAt = (index: number): SiteType => UNIT_SITE_TYPES[index] ?? 'other';
 
 /** The place in words, under the map button. */
 export function placeText(place: Place | null): string {
