@@ -139,6 +139,17 @@ export async function citizenWithCode(cloud: LocalCloud, openid: string) {
   };
 }
 
+/** `by` disables the position `positionId` below it (org.disable, no cascade), as its superior does. */
+export async function disableBelow(cloud: LocalCloud, by: Scanner, positionId: string) {
+  const reply = await call(
+    cloud,
+    'org',
+    { action: 'disable', actingPositionId: by.id, positionId, cascade: false, reason: '人员调整' },
+    by.openid,
+  );
+  if (!reply.body.ok) throw new Error(`disable failed: ${JSON.stringify(reply.body)}`);
+}
+
 export async function onDuty(cloud: LocalCloud, who: Scanner, at = CHANGCHUN) {
   const reply = await call(
     cloud,

@@ -208,6 +208,24 @@ describe('what a scanner reads when a scan is refused', () => {
     expect(reply.body.error).toMatchObject({ code: 'BAD_REQUEST', message: '扫码时间超出允许范围' });
   });
 
+  it('takes a scan kept for exactly 24 hours as a late sync, and refuses one a millisecond older', async () => {
+    const now = cloud.clock.nowMs();
+    const kept = (ageMs: number) =>
+      frozenAt(cloud, now, () =>
+        refusal(world.ordinary, {
+          scanId: newScanId(),
+          reason: 'refused_scan',
+          scannedAt: new Date(now - ageMs).toISOString(),
+        }),
+      );
+    // within the range it is judged as a late sync: nobody was on duty here a day ago
+    expect(codeOf(await kept(24 * 3600_000))).toBe('NOT_ON_DUTY');
+    expect((await kept(24 * 3600_000 + 1)).body.error).toMatchObject({
+      code: 'BAD_REQUEST',
+      fields: { scannedAt: 'range' },
+    });
+  });
+
   it('says why a scanner cannot scan their own code', async () => {
     const own = await call<{ codeId: string; seed: string }>(
       cloud,
@@ -448,6 +466,41 @@ describe('what a scan writes on its position (rule 10 activity, rule 7 last fix)
     expect(codeOf(await record(w.ordinary, { qr: c.qrAt(cloud.clock.nowMs()), temperature: 36.5 }))).toBe(
       'LOCATION_REQUIRED',
     );
+  });
+
+  it('checks the location of a scan queued for exactly 2 minutes, and stores unchecked one queued 1 ms longer', async () => {
+    const w = await buildWorld(cloud, INITIATOR, 'edges-skew');
+    await onDuty(cloud, w.ordinary);
+    await onDuty(cloud, w.intermediate);
+    const c = await citizenWithCode(cloud, 'edges-skew-citizen');
+    // 5 minutes after going on duty: a scan taken 2 minutes before was taken on duty
+    const now = cloud.clock.nowMs() + 5 * MINUTE;
+    const queued = (who: { id: string; openid: string }, lagMs: number) =>
+      frozenAt(cloud, now, () =>
+        record(who, {
+          qr: c.qrAt(now - lagMs),
+          temperature: 36.5,
+          location: JILIN,
+          scannedAt: new Date(now - lagMs).toISOString(),
+        }),
+      );
+    // taken 2 minutes ago, 100 km away: not late, so its place is checked, and the position disabled
+    expect(codeOf(await queued(w.ordinary, 2 * MINUTE))).toBe('LOCATION_DEVIATION');
+    expect(position(w.ordinary.id).status).toBe('disabled');
+    // a millisecond earlier: a late sync, its place stored, not checked
+    expect(codeOf(await queued(w.intermediate, 2 * MINUTE + 1))).toBe('ok');
+    expect(position(w.intermediate.id).status).toBe('active');
+  });
+
+  it('takes the position’s own fix while it is 10 minutes old, to the millisecond', async () => {
+    const w = await buildWorld(cloud, INITIATOR, 'edges-fix-edge');
+    const c = await citizenWithCode(cloud, 'edges-fix-edge-citizen');
+    const fixedAt = cloud.clock.nowMs();
+    await frozenAt(cloud, fixedAt, () => onDuty(cloud, w.ordinary));
+    const withoutLocation = (atMs: number) =>
+      frozenAt(cloud, atMs, () => record(w.ordinary, { qr: c.qrAt(atMs), temperature: 36.5 }));
+    expect(codeOf(await withoutLocation(fixedAt + 10 * MINUTE))).toBe('ok');
+    expect(codeOf(await withoutLocation(fixedAt + 10 * MINUTE + 1))).toBe('LOCATION_REQUIRED');
   });
 
   it('takes no fix from a late sync: a scan queued 2 minutes gives its position one, 2 minutes and 1 ms none', async () => {

@@ -9,7 +9,7 @@ import type { ScanDoc } from '../../cloudfunctions/_server/db/documents';
 import { decodePassPayload } from '../../miniprogram/core/signed-pass';
 import { encodePassPayload } from '../../miniprogram/core/signed-pass.issue';
 import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
-import { buildWorld, citizenWithCode, onDuty, type World } from '../helpers/world';
+import { buildWorld, citizenWithCode, disableBelow, onDuty, type World } from '../helpers/world';
 import {
   closePage,
   fieldValue,
@@ -237,18 +237,7 @@ describe('scanner/scan: what the cloud does with the queue when the network retu
     const c = await citizenWithCode(cloud, `offsync-refused-${Date.now()}`);
     await scanOffline(c.passQrAt(Date.now()));
     // meanwhile the senior disables the gate's position: the cloud no longer takes its scans
-    const disabled = await cloud.functions.invoke(
-      'org',
-      {
-        action: 'disable',
-        actingPositionId: gate.senior.id,
-        positionId: gate.intermediate.id,
-        cascade: false,
-        reason: '人员调整',
-      },
-      { openid: gate.senior.openid },
-    );
-    expect(disabled).toMatchObject({ ok: true });
+    await disableBelow(cloud, gate.senior, gate.intermediate.id);
     phone.online = true;
     await tap(page, '#sync');
     await until(() => textOf(page).includes('1 条离线登记被拒绝'), 'the sync');

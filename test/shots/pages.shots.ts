@@ -5,7 +5,7 @@
  * Runs only in the jest project 'shots' (JXM_SHOTS=1), not with npm test.
  */
 import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
-import { buildWorld, citizenWithCode, onDuty, type World } from '../helpers/world';
+import { buildWorld, citizenWithCode, disableBelow, onDuty, type World } from '../helpers/world';
 import { phone, resetPhone, startCloud, stopCloud, tap, type, until } from '../pages/harness';
 import { open, shoot } from './shoot';
 
@@ -87,17 +87,7 @@ describe('scanner pages', () => {
     await tap(view.page, '#scan');
     await until(() => view.page.data.pending === 1, 'the scan queued');
     // the senior disables the gate's position before the network returns
-    await cloud.functions.invoke(
-      'org',
-      {
-        action: 'disable',
-        actingPositionId: gate.senior.id,
-        positionId: gate.intermediate.id,
-        cascade: false,
-        reason: '人员调整',
-      },
-      { openid: gate.senior.openid },
-    );
+    await disableBelow(cloud, gate.senior, gate.intermediate.id);
     phone.online = true;
     await tap(view.page, '#sync');
     await until(() => (view.page.data.refused as unknown[]).length === 1, 'the refusal');

@@ -55,16 +55,16 @@ async function* personsOfColor(
   }
 }
 
-/**
- * The orange codes whose quarantine may have ended: the national one (`national.quarantineUntil`) or the list's
- * (`listFlag.quarantineUntil`), each through its own index; a person in both is seen twice, and released once.
- */
 /** A timer's answer once the epidemic period has ended: it did nothing (rule 3). */
 function afterTheEpidemic<T extends Record<string, number>>(event: string, nothing: T): T & { ended: true } {
   logEvent(event, { ...nothing, ended: true });
   return { ...nothing, ended: true };
 }
 
+/**
+ * The orange codes whose quarantine may have ended: the national one (`national.quarantineUntil`) or the list's
+ * (`listFlag.quarantineUntil`), each through its own index; a person in both is seen twice, and released once.
+ */
 async function* endedQuarantines(ctx: SystemContext): AsyncGenerator<PersonDoc> {
   const _ = ctx.db.command;
   const seen = new Set<string>();

@@ -25,8 +25,8 @@ import type { RequestContext } from '../router';
 /** The longest a reveal grant may run (API.md v1.1). */
 export const GRANT_MAX_MS = 30 * 24 * 3600_000;
 
-/** The sites `stats` lists, busiest first: every site of a scope but a province's largest (the totals are exact). */
-export const STATS_SITES = 10_000;
+/** The most sites `stats` lists, busiest first (a province's scope may hold more: the totals count them all). */
+const STATS_SITES = 10_000;
 
 function scannedBetween(ctx: RequestContext, from?: Date, to?: Date): Record<string, unknown> {
   const _ = ctx.db.command;

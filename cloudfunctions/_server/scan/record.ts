@@ -147,9 +147,9 @@ const STEP_SPAN_MS = (STEP_WINDOW * 2 + 1) * STEP_SECONDS * 1000;
 /**
  * The scans of this QR (this code, this step) around `at` (one indexed read, sent with the position's and the
  * person's): the same QR at another site is a screenshot passed around (rule 15), and a retried scanId taken at
- * the same instant is among them. A retry that is not (sent without `scannedAt`, later than the span) is looked up
- * by its scanId when anything stops it (record). The code's other steps are left out: a regular scanned at the same gate
- * every minute brings back nothing but this QR's scans.
+ * the same instant is among them. A retry that is not (sent without `scannedAt`, later than the span) is looked
+ * up by its scanId when anything stops it (record). The code's other steps are left out: a regular scanned at the
+ * same gate every minute brings back nothing but this QR's scans.
  */
 function scansAround(
   ctx: RequestContext,

@@ -22,10 +22,10 @@ function locate(): Promise<Fix> {
   );
 }
 
-/** The pages an identity opens, by the `data-page` of its button. */
 /** Refusals of goOnDuty after which the position is no longer what the list shows. */
 const STATUS_CHANGED: readonly string[] = ['LOCATION_DEVIATION', 'POSITION_DISABLED', 'NOT_HOLDER'];
 
+/** The pages an identity opens, by the `data-page` of its button. */
 const PAGES = {
   manage: '/admin/tree/tree',
   sites: '/admin/sites/sites',

@@ -19,9 +19,7 @@ import { FIX_SEND_MAX_AGE_MS } from '../../core/geo';
 import { checkGuestIdentity } from '../../core/guest';
 import { COLOR_NAMES, FEVER_THRESHOLD_C, PLAUSIBLE_TEMPERATURE_C } from '../../core/health-code.rules';
 import { fieldHints } from '../../core/views/form-errors.view';
-import { maskName } from '../../core/identity';
-import { parseScannedCode } from '../../core/signed-pass';
-import { decisionText, shanghaiClock } from '../../core/views/health-code.view';
+import { decisionText } from '../../core/views/health-code.view';
 import { callCloud } from '../../services/cloud';
 import { newScanId } from '../../services/random';
 import {
@@ -36,9 +34,9 @@ import {
   pendingScans,
   syncScans,
   type RecordParams,
-  type SyncedScan,
 } from '../../services/scan-queue';
 import { decideOffline, guestOfflineDecision, offlineResultView } from '../core/offline-gate';
+import { refusedItemOf, syncedText, type RefusedItem } from '../core/sync.view';
 import { cachedPassKeys, refreshPassKeys } from '../services/pass-keys';
 
 const COMMON_TEMPERATURES = [36.0, 36.2, 36.4, 36.5, 36.6, 36.8, 37.0, 37.3, 37.5, 38.0];
@@ -81,36 +79,6 @@ interface Result {
   note: string;
   /** Decided on the phone without network (API.md 2.3). */
   offline: boolean;
-}
-
-/** A queued item the cloud refused at the sync: when it was taken, whom it was about (masked), and why. */
-interface RefusedItem {
-  scanId: string;
-  what: string;
-  reason: string;
-}
-
-function refusedItemOf(item: SyncedScan, qr: string | undefined): RefusedItem {
-  const time = shanghaiClock(new Date(item.scannedAt)).slice(11, 16);
-  const code = qr !== undefined ? parseScannedCode(qr) : null;
-  const who =
-    item.action === 'refusal'
-      ? '拒绝扫码/强行闯入记录'
-      : item.guestName !== null
-        ? `无码人员 ${maskName(item.guestName)}`
-        : code?.version === 2
-          ? code.pass.claims.name
-          : '扫码登记';
-  return { scanId: item.scanId, what: `${time} ${who}`, reason: item.error?.message ?? '' };
-}
-
-/** What a sync did: 已同步 3 条离线登记，1 条被拒绝 — or only the refusals when nothing went through. */
-function syncedText(accepted: number, refused: number): string {
-  const parts = [
-    accepted ? `已同步 ${accepted} 条离线登记` : '',
-    refused ? `${refused} 条离线登记被拒绝` : '',
-  ];
-  return parts.filter(Boolean).join('，');
 }
 
 function resultOf(reply: ScanReplies['record']): Result {
