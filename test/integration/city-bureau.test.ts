@@ -265,7 +265,11 @@ describe('the city bureau (rule 14)', () => {
       applicantPhone: applicant.phone,
       regionCode: '220600',
     });
-    expect(reply.body.error).toMatchObject({ code: 'BAD_REQUEST', fields: { siteType: 'enum' } });
+    expect(reply.body.error).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: '市政务服务局站点由省级直接开通，不受理申请',
+      fields: { siteType: 'enum' },
+    });
     expect(cloud.store.count('applications')).toBe(before);
   });
 

@@ -7,7 +7,7 @@
 import type { ApplicationDoc, AuditDoc, PositionDoc } from '../../cloudfunctions/_server/db/documents';
 import { usccCheckChar } from '../../miniprogram/core/uscc';
 import type { LocalCloud } from '../../tools/local-cloud/local-cloud';
-import { openLocalCloud, type HttpReply } from '../helpers/local-cloud';
+import { openLocalCloud, withTripDelay, type HttpReply } from '../helpers/local-cloud';
 import { OrgTree, type Citizen, type Held } from '../helpers/org-tree';
 
 const INITIATOR = 'org-edges-initiator';
@@ -280,12 +280,19 @@ describe('invites and positions that change hands', () => {
     // the holder's phone tries again: the claim's answer, the invite spent, the SMS once
     const retried = await tree.org(holder.openid, { action: 'claim', inviteCode });
     expect(retried.body.data).toMatchObject({ positionId, role: 'senior' });
-    expect(invite().usedAt).not.toBeNull();
+    const usedAt = invite().usedAt;
+    expect(usedAt).not.toBeNull();
     expect(claimed()).toHaveLength(1);
-    // and again, as if that answer too were lost: the same answer, nothing more written
-    expect((await tree.org(holder.openid, { action: 'claim', inviteCode })).body.data).toMatchObject({
-      positionId,
-    });
+    // and again a minute later, as if that answer too were lost: the same answer, nothing more written
+    cloud.clock.set({ offsetMs: 60_000 });
+    try {
+      expect((await tree.org(holder.openid, { action: 'claim', inviteCode })).body.data).toMatchObject({
+        positionId,
+      });
+    } finally {
+      cloud.clock.set({ offsetMs: 0 });
+    }
+    expect(invite().usedAt).toEqual(usedAt);
     expect(claimed()).toHaveLength(1);
     expect((await smsTo(holder.phone)).filter((m) => m.text.includes('认领'))).toHaveLength(1);
     // the code is still nobody else's
@@ -299,12 +306,39 @@ describe('invites and positions that change hands', () => {
     const unit = (await site(initiator, '九台区某单位', 'gov')).body.data!.siteId;
     const holder = await tree.citizen('org-edges-two-taps');
     const { positionId, inviteCode } = await tree.invite(initiator, unit, 'senior', holder);
-    const replies = await Promise.all(
-      [1, 2, 3].map(() => tree.org(holder.openid, { action: 'claim', inviteCode })),
+    // 10 ms a database trip: every tap reads the position before any of them takes it
+    const replies = await withTripDelay(cloud, 10, () =>
+      Promise.all([1, 2, 3].map(() => tree.org(holder.openid, { action: 'claim', inviteCode }))),
     );
     expect(replies.map((r) => r.body.ok)).toEqual([true, true, true]);
     expect(cloud.store.find('sms_outbox', { positionId, template: 'position_claimed' }).docs).toHaveLength(1);
     expect(position(positionId).holder.openid).toBe(holder.openid);
+  });
+
+  it('leaves a code superseded before the claim of no use to its own person, once they claimed the new one', async () => {
+    const unit = (await site(initiator, '双阳区某单位', 'gov')).body.data!.siteId;
+    const holder = await tree.citizen('org-edges-reinvited');
+    const { positionId, inviteCode: first } = await tree.invite(initiator, unit, 'senior', holder);
+    // the SMS was lost: the province invites the same person again, which voids the first code
+    const again = await tree.ok<{ inviteCode: string }>(INITIATOR, {
+      action: 'replaceHolder',
+      actingPositionId: initiator.id,
+      positionId,
+      holderName: holder.name,
+      holderPhone: holder.phone,
+      reason: '短信未收到，重新邀请',
+    });
+    expect((await tree.org(holder.openid, { action: 'claim', inviteCode: again.inviteCode })).body.ok).toBe(
+      true,
+    );
+    expect(refusal(await tree.org(holder.openid, { action: 'claim', inviteCode: first }))).toMatchObject({
+      code: 'INVITE_INVALID',
+    });
+    const firstInvite = cloud.store
+      .find('invites', { positionId })
+      .docs.find((i) => (i as unknown as { usedAt: Date | null }).usedAt === null);
+    expect(firstInvite).toBeDefined();
+    expect(cloud.store.find('sms_outbox', { positionId, template: 'position_claimed' }).docs).toHaveLength(1);
   });
 
   it('refuses a claim by the invited name on another phone, and leaves the position waiting for its holder', async () => {
