@@ -40,18 +40,17 @@ async function recipientsOf(ctx: SystemContext, row: PushOutboxDoc): Promise<Pus
 
 async function dispatchOne(ctx: SystemContext, row: PushOutboxDoc): Promise<Outcome> {
   const outbox = outboxOf(ctx);
-  if (row.attempts >= SMS_MAX_ATTEMPTS) {
-    // its last try never recorded an outcome: none after it, and whoever it had not reached is failed
-    const recipients = (row.recipients ?? []).map((r) =>
-      r.status === 'pending' ? { ...r, status: 'failed' } : r,
-    );
-    const spent = await spentTries(
-      outbox,
-      row,
-      row.recipients ? { recipients: ctx.db.command.set(recipients) } : {},
-    );
-    return spent ? 'failed' : 'skipped';
-  }
+  // a last try that never recorded an outcome: none after it, and whoever it had not reached is failed
+  const spent = await spentTries(outbox, row, () =>
+    row.recipients
+      ? {
+          recipients: ctx.db.command.set(
+            row.recipients.map((r) => (r.status === 'pending' ? { ...r, status: 'failed' } : r)),
+          ),
+        }
+      : {},
+  );
+  if (spent) return spent;
   // leased, and its outcome written only while this try still holds it (takeForTry)
   const held = await takeForTry(outbox, row, ctx.now);
   if (!held) return 'skipped';

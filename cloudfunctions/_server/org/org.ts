@@ -157,6 +157,11 @@ export async function createPosition(
   return { positionId: position._id, inviteCode: invite.code };
 }
 
+/** The position is this caller's by this invite's claim (PositionDoc.claimedInviteId). */
+function claimedWith(position: PositionDoc, invite: InviteDoc, openid: string): boolean {
+  return position.claimedInviteId === invite._id && position.holder.openid === openid;
+}
+
 /**
  * The invitation behind a code, for the invited person only (API.md `claim`): unknown, spent or superseded →
  * INVITE_INVALID; past 72 h → INVITE_EXPIRED; a citizen whose registered name or phone is not the invited
@@ -179,8 +184,7 @@ async function invitationFor(inviteCode: string, ctx: RequestContext) {
     invite.siteId ? sitesOf(ctx.db).get(invite.siteId) : null,
   ]);
   // the same holder again with the invite their claim took: a claim answered already, or cut off before its end
-  const unfinished =
-    position !== null && position.claimedInviteId === invite._id && position.holder.openid === ctx.openid;
+  const unfinished = position !== null && claimedWith(position, invite, ctx.openid);
   if (!position || (position.currentInviteId !== invite._id && !unfinished))
     throw new DomainError('INVITE_INVALID');
   const site = knownSite ?? (await sitesOf(ctx.db).get(position.siteId))!;
@@ -258,7 +262,7 @@ export async function claim(params: OrgParams<'claim'>, ctx: RequestContext): Pr
     // the position changed meanwhile: claimed by someone else (the invite is spent), replaced, or disabled
     const now = await positionsOf(ctx.db).get(position._id);
     // the same holder's other claim of this code (a second tap) got through first: this one finishes it
-    if (now && now.claimedInviteId === invite._id && now.holder.openid === ctx.openid) {
+    if (now && claimedWith(now, invite, ctx.openid)) {
       position = now;
       break;
     }

@@ -45,20 +45,21 @@ export async function takeForTry(
 
 /**
  * A row whose last allowed try was taken and never recorded (its run died, or outlived its lease): there is no
- * further try — it is `failed`, as if that try had failed. True when this run recorded it so (as read).
+ * further try — it is `failed`, as if that try had failed. `failed` when this run recorded it so (as read),
+ * `skipped` when another run changed the row first, null while the row has tries left. SMS and alert pushes alike.
  */
 export async function spentTries(
   outbox: { updateWhere(filter: Filter, patch: Filter): Promise<number> },
   row: { _id: string; status: string; attempts: number },
-  /** More fields to record with it (an alert push's recipients). */
-  alongside: Filter = {},
-): Promise<boolean> {
-  if (row.attempts < SMS_MAX_ATTEMPTS) return false;
+  /** More fields to record with it (an alert push's recipients), built only for a spent row. */
+  alongside: () => Filter = () => ({}),
+): Promise<'failed' | 'skipped' | null> {
+  if (row.attempts < SMS_MAX_ATTEMPTS) return null;
   const marked = await outbox.updateWhere(
     { _id: row._id, status: row.status, attempts: row.attempts },
-    { ...alongside, status: 'failed' },
+    { ...alongside(), status: 'failed' },
   );
-  return marked === 1;
+  return marked === 1 ? 'failed' : 'skipped';
 }
 
 export function smsMessage(
@@ -98,7 +99,8 @@ type Outcome = 'sent' | 'retry' | 'failed' | 'skipped';
  */
 async function dispatchOne(ctx: SystemContext, message: SmsOutboxDoc): Promise<Outcome> {
   const outbox = new Repository<SmsOutboxDoc>(ctx.db, 'sms_outbox');
-  if (message.attempts >= SMS_MAX_ATTEMPTS) return (await spentTries(outbox, message)) ? 'failed' : 'skipped';
+  const spent = await spentTries(outbox, message);
+  if (spent) return spent;
   const held = await takeForTry(outbox, message, ctx.now);
   if (!held) return 'skipped';
   const { attempts, stillHeld } = held;
