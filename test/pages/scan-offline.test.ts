@@ -42,13 +42,18 @@ beforeAll(async () => {
 });
 afterAll(stopCloud);
 
-beforeEach(async () => {
-  resetPhone(world.intermediate.openid);
-  // the scan page opens after going on duty, online: it caches the province's keys
-  page = openPage('scanner/scan/scan', { positionId: world.intermediate.id });
-  await until(() => page.data.locationState === 'ok', 'the first fix');
+/** The scan page at `gate`'s intermediate position, opened online after going on duty (it caches the keys), then the network cut. */
+async function openedThenOffline(gate: World): Promise<PageInstance> {
+  resetPhone(gate.intermediate.openid);
+  const opened = openPage('scanner/scan/scan', { positionId: gate.intermediate.id });
+  await until(() => opened.data.locationState === 'ok', 'the first fix');
   await until(() => phone.storage.has(KEYS), 'the keys cached');
   phone.online = false;
+  return opened;
+}
+
+beforeEach(async () => {
+  page = await openedThenOffline(world);
 });
 afterEach(() => {
   closePage(page);
@@ -226,11 +231,7 @@ describe('scanner/scan: what the cloud does with the queue when the network retu
     closePage(page);
     gate = await buildWorld(cloud, 'page-initiator', `offsync-${Date.now()}`);
     await onDuty(cloud, gate.intermediate);
-    resetPhone(gate.intermediate.openid);
-    page = openPage('scanner/scan/scan', { positionId: gate.intermediate.id });
-    await until(() => page.data.locationState === 'ok', 'the first fix');
-    await until(() => phone.storage.has(KEYS), 'the keys cached');
-    phone.online = false;
+    page = await openedThenOffline(gate);
   });
 
   it('should name each queued scan the cloud refused, with why, until the scanner has read it', async () => {

@@ -30,6 +30,31 @@ afterAll(stopCloud);
 
 // the citizen's pages (code, register, check-in, history, claim, applications): citizen.shots.ts
 
+/** `gate`'s intermediate goes on duty and opens the scan page, with its first fix; a citizen of `openid` to scan. */
+async function scanPageOnDuty(gate: World, openid: string) {
+  await onDuty(cloud, gate.intermediate);
+  const c = await citizenWithCode(cloud, openid);
+  resetPhone(gate.intermediate.openid);
+  const view = open('scanner/scan/scan', { positionId: gate.intermediate.id });
+  await until(() => view.page.data.locationState === 'ok', 'the first fix');
+  return { view, c };
+}
+
+/**
+ * At `gate`'s intermediate position, on duty: the scan page opens online (caching the keys), the network is cut, and
+ * a citizen's signed pass is scanned at that reading; the page, with the scan queued and its decision shown.
+ */
+async function queuedOffline(gate: World, openid: string, temperatureId: string) {
+  const { view, c } = await scanPageOnDuty(gate, openid);
+  await until(() => phone.storage.has('jxm.passKeys.v1'), 'the keys cached');
+  phone.online = false;
+  phone.scanResult = c.passQrAt(Date.now());
+  await tap(view.page, temperatureId);
+  await tap(view.page, '#scan');
+  await until(() => view.page.data.pending === 1, 'the scan queued with its offline decision');
+  return view;
+}
+
 describe('scanner pages', () => {
   it('scanner-roles: my identities, to go on duty', async () => {
     resetPhone(world.senior.openid);
@@ -39,11 +64,7 @@ describe('scanner pages', () => {
   });
 
   async function scanned(name: string, openid: string, temperature: number) {
-    await onDuty(cloud, world.intermediate);
-    const c = await citizenWithCode(cloud, openid);
-    resetPhone(world.intermediate.openid);
-    const view = open('scanner/scan/scan', { positionId: world.intermediate.id });
-    await until(() => view.page.data.locationState === 'ok', 'the first fix');
+    const { view, c } = await scanPageOnDuty(world, openid);
     await tap(view.page, `#temp-${Math.round(temperature * 10)}`);
     phone.scanResult = c.qrAt(Date.now());
     await tap(view.page, '#scan');
@@ -75,17 +96,7 @@ describe('scanner pages', () => {
 
   it('scanner-sync-refused: a queued scan the cloud refused at the sync, named with why', async () => {
     const gate = await buildWorld(cloud, 'page-initiator', 'shots-refused');
-    await onDuty(cloud, gate.intermediate);
-    const c = await citizenWithCode(cloud, 'shots-sync-refused');
-    resetPhone(gate.intermediate.openid);
-    const view = open('scanner/scan/scan', { positionId: gate.intermediate.id });
-    await until(() => view.page.data.locationState === 'ok', 'the first fix');
-    await until(() => phone.storage.has('jxm.passKeys.v1'), 'the keys cached');
-    phone.online = false;
-    phone.scanResult = c.passQrAt(Date.now());
-    await tap(view.page, '#temp-365');
-    await tap(view.page, '#scan');
-    await until(() => view.page.data.pending === 1, 'the scan queued');
+    const view = await queuedOffline(gate, 'shots-sync-refused', '#temp-365');
     // the senior disables the gate's position before the network returns
     await disableBelow(cloud, gate.senior, gate.intermediate.id);
     phone.online = true;
@@ -96,18 +107,7 @@ describe('scanner pages', () => {
 
   /** The network cut after the page cached the province's keys: the signed pass decides (API.md 2.3). */
   async function offlinePass(name: string, openid: string, temperatureId: string) {
-    await onDuty(cloud, world.intermediate);
-    const c = await citizenWithCode(cloud, openid);
-    resetPhone(world.intermediate.openid);
-    const view = open('scanner/scan/scan', { positionId: world.intermediate.id });
-    await until(() => view.page.data.locationState === 'ok', 'the first fix');
-    await until(() => phone.storage.has('jxm.passKeys.v1'), 'the keys cached');
-    phone.online = false;
-    phone.scanResult = c.passQrAt(Date.now());
-    await tap(view.page, temperatureId);
-    await tap(view.page, '#scan');
-    await until(() => view.page.data.pending === 1, 'the scan queued with its offline decision');
-    shoot(name, view);
+    shoot(name, await queuedOffline(world, openid, temperatureId));
     phone.online = true;
   }
 
