@@ -19,9 +19,10 @@ export type QueuedScan =
 
 export interface SyncedScan {
   scanId: string;
-  /** What was queued: a scan or a refusal, when it was taken, and for a guest the name typed. */
+  /** What was queued: a scan or a refusal, when it was taken, its QR, and for a guest the name typed. */
   action: 'record' | 'refusal';
   scannedAt: string;
+  qr: string | null;
   guestName: string | null;
   reply: ScanReplies['record'] | ScanReplies['refusal'] | null;
   /** The cloud refused it (e.g. QR_EXPIRED): shown to the scanner, not retried. */
@@ -65,6 +66,7 @@ export async function syncScans(): Promise<{ synced: SyncedScan[]; remaining: nu
       scanId: next.params.scanId,
       action: next.action ?? 'record',
       scannedAt: next.params.scannedAt,
+      qr: next.action === 'refusal' ? null : (next.params.qr ?? null),
       guestName: next.action === 'refusal' ? null : (next.params.guest?.name ?? null),
       reply: reply.ok ? reply.data : null,
       error: reply.ok ? null : { code: reply.error.code, message: reply.error.message },

@@ -9,6 +9,7 @@ const sent = {
   action: 'record' as const,
   // 08:05 in Beijing
   scannedAt: '2026-12-01T00:05:30.000Z',
+  qr: null,
   guestName: null,
   error: { message: '该扫码员账号已被禁用' },
 };
@@ -23,7 +24,7 @@ describe('syncedText', () => {
 
 describe('refusedItemOf', () => {
   it('names a guest by the typed name, masked, at the Beijing time it was taken', () => {
-    expect(refusedItemOf({ ...sent, guestName: '周玉兰' }, undefined)).toEqual({
+    expect(refusedItemOf({ ...sent, guestName: '周玉兰' })).toEqual({
       scanId: sent.scanId,
       what: '08:05 无码人员 周**',
       reason: '该扫码员账号已被禁用',
@@ -31,8 +32,10 @@ describe('refusedItemOf', () => {
   });
 
   it('says a refusal record or a code without a pass for what it was, naming nobody', () => {
-    expect(refusedItemOf({ ...sent, action: 'refusal' }, undefined).what).toBe('08:05 拒绝扫码/强行闯入记录');
-    expect(refusedItemOf(sent, 'JXM1.0123456789abcdef.1.0123456789abcdef').what).toBe('08:05 扫码登记');
-    expect(refusedItemOf(sent, 'not a code').what).toBe('08:05 扫码登记');
+    expect(refusedItemOf({ ...sent, action: 'refusal' }).what).toBe('08:05 拒绝扫码/强行闯入记录');
+    expect(refusedItemOf({ ...sent, qr: 'JXM1.0123456789abcdef.1.0123456789abcdef' }).what).toBe(
+      '08:05 扫码登记',
+    );
+    expect(refusedItemOf({ ...sent, qr: 'not a code' }).what).toBe('08:05 扫码登记');
   });
 });

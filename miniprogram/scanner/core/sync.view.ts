@@ -12,6 +12,7 @@ export interface SentItem {
   scanId: string;
   action: 'record' | 'refusal';
   scannedAt: string;
+  qr: string | null;
   guestName: string | null;
   error: { message: string } | null;
 }
@@ -23,9 +24,9 @@ export interface RefusedItem {
   reason: string;
 }
 
-export function refusedItemOf(item: SentItem, qr: string | undefined): RefusedItem {
+export function refusedItemOf(item: SentItem): RefusedItem {
   const time = shanghaiClock(new Date(item.scannedAt)).slice(11, 16);
-  const code = qr !== undefined ? parseScannedCode(qr) : null;
+  const code = item.qr !== null ? parseScannedCode(item.qr) : null;
   const who =
     item.action === 'refusal'
       ? '拒绝扫码/强行闯入记录'

@@ -355,14 +355,10 @@ Component({
       // one sync at a time: a second trigger while one runs would send the same scans twice
       const self = this as unknown as PageState;
       if (self.syncing) return;
-      // the QR of each queued scan, to name its holder from the pass if the cloud refuses it
-      const qrs = new Map(
-        pendingScans().map((q) => [q.params.scanId, 'qr' in q.params ? q.params.qr : undefined]),
-      );
       const running = syncScans();
       self.syncing = running;
       const { synced, remaining } = await running.finally(() => (self.syncing = undefined));
-      const refused = synced.filter((s) => s.error).map((s) => refusedItemOf(s, qrs.get(s.scanId)));
+      const refused = synced.filter((s) => s.error).map(refusedItemOf);
       this.setData({
         pending: remaining,
         refused: [...this.data.refused, ...refused],
